@@ -1,0 +1,607 @@
+package dev.bgrun.orchestrator.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
+
+import dev.bgrun.orchestrator.config.KeyType.At;
+
+/** The value types of the job spec. Each checks a raw value and says exactly what it expected. */
+public final class KeyTypes {
+    private KeyTypes() {
+    }
+
+    public static KeyType<String> string() {
+        return new Text(false);
+    }
+
+    /** A string that may not be empty or blank. */
+    public static KeyType<String> nonEmptyString() {
+        return new Text(true);
+    }
+
+    public static KeyType<Boolean> bool() {
+        return new Bool();
+    }
+
+    public static KeyType<Integer> integer(int min, int max) {
+        return new Int(min, max);
+    }
+
+    /** A TCP port: an integer in 1..65535, or a string holding a {@code ${...}} reference. */
+    public static KeyType<String> port() {
+        return new Port();
+    }
+
+    /**
+     * A duration written with a unit ({@code "30s"}); when {@code bareUnit} is given, a bare number is also
+     * accepted and counts in that unit (keys named {@code -ms} or {@code -secs}, as in the reference).
+     */
+    public static KeyType<Duration> duration(ChronoUnit bareUnit) {
+        return new Dur(bareUnit);
+    }
+
+    public static KeyType<Command> command() {
+        return new Cmd();
+    }
+
+    /** An array of non-empty strings; a single string is taken as an array of one when {@code single}. */
+    public static KeyType<List<String>> strings(boolean single, Pattern each, String eachName) {
+        return new Strings(single, each, eachName);
+    }
+
+    /** A table of names to scalar values, each value kept as a string. */
+    public static KeyType<Map<String, String>> stringMap() {
+        return new StringMap();
+    }
+
+    public static KeyType<List<Dependency>> after() {
+        return new After();
+    }
+
+    public static KeyType<RestartPolicy> restartPolicy() {
+        return new Restart();
+    }
+
+    public static KeyType<String> signal() {
+        return new Signal();
+    }
+
+    public static KeyType<String> regex() {
+        return new Regex();
+    }
+
+    public static KeyType<String> url() {
+        return new Url();
+    }
+
+    private static String expectedString(RawValue raw, At at, String what) {
+        if (raw.value() instanceof String s) {
+            return s;
+        }
+        return at.fail("expected " + what + ", got " + raw.describe());
+    }
+
+    private static Map<String, Object> schema(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /** The text with every {@code ${...}} reference replaced by a harmless stand-in, for checking its shape. */
+    private static String withStandIns(String text) {
+        return Interpolation.resolve(text, ref -> "1");
+    }
+
+    private record Text(boolean nonEmpty) implements KeyType<String> {
+        @Override
+        public String read(RawValue raw, At at) {
+            String s = expectedString(raw, at, "a string");
+            if (s != null && nonEmpty && s.isBlank()) {
+                return at.fail("expected a non-empty string");
+            }
+            return s;
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return nonEmpty ? schema("type", "string", "minLength", 1) : schema("type", "string");
+        }
+
+        @Override
+        public String describe() {
+            return "string";
+        }
+    }
+
+    private record Bool() implements KeyType<Boolean> {
+        @Override
+        public Boolean read(RawValue raw, At at) {
+            if (raw.value() instanceof Boolean b) {
+                return b;
+            }
+            return at.fail("expected true or false, got " + raw.describe());
+        }
+
+        @Override
+        public Object toJson(Boolean value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "boolean");
+        }
+
+        @Override
+        public String describe() {
+            return "boolean";
+        }
+    }
+
+    private record Int(int min, int max) implements KeyType<Integer> {
+        @Override
+        public Integer read(RawValue raw, At at) {
+            if (!(raw.value() instanceof Long n)) {
+                return at.fail("expected an integer from " + min + " to " + max + ", got " + raw.describe());
+            }
+            if (n < min || n > max) {
+                return at.fail("expected an integer from " + min + " to " + max + ", got " + n);
+            }
+            return n.intValue();
+        }
+
+        @Override
+        public Object toJson(Integer value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "integer", "minimum", min, "maximum", max);
+        }
+
+        @Override
+        public String describe() {
+            return "integer";
+        }
+    }
+
+    private record Port() implements KeyType<String> {
+        private static final String EXPECTED = "expected a port from 1 to 65535 or a string such as \"${PORT}\"";
+
+        @Override
+        public String read(RawValue raw, At at) {
+            if (raw.value() instanceof Long n) {
+                return n >= 1 && n <= 65535 ? Long.toString(n) : at.fail("port " + n + " is out of range: " + EXPECTED);
+            }
+            if (!(raw.value() instanceof String s)) {
+                return at.fail(EXPECTED + ", got " + raw.describe());
+            }
+            if (s.matches("\\d{1,5}")) {
+                int n = Integer.parseInt(s);
+                return n >= 1 && n <= 65535 ? s : at.fail("port " + n + " is out of range: " + EXPECTED);
+            }
+            if (Interpolation.refs(s).isEmpty() || !withStandIns(s).matches("\\d+")) {
+                return at.fail(EXPECTED + ", got " + raw.describe());
+            }
+            return s;
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value.matches("\\d+") ? (Object) Integer.parseInt(value) : value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("oneOf", List.of(
+                    schema("type", "integer", "minimum", 1, "maximum", 65535),
+                    schema("type", "string", "pattern", "^(\\d+|.*\\$\\{[^}]+}.*)$")));
+        }
+
+        @Override
+        public String describe() {
+            return "port";
+        }
+    }
+
+    private record Dur(ChronoUnit bareUnit) implements KeyType<Duration> {
+        @Override
+        public Duration read(RawValue raw, At at) {
+            String expected = bareUnit == null
+                    ? "expected a duration such as \"500ms\", \"30s\" or \"5m\""
+                    : "expected a number of " + unitName() + " or a duration such as \"500ms\", \"30s\" or \"5m\"";
+            if (raw.value() instanceof Long n && bareUnit != null) {
+                return n >= 0 ? Duration.of(n, bareUnit) : at.fail(expected + ", got " + n);
+            }
+            if (raw.value() instanceof Long n) {
+                return at.fail(expected + " (a bare number has no unit here), got " + n, "\"" + n + "s\"");
+            }
+            if (!(raw.value() instanceof String s)) {
+                return at.fail(expected + ", got " + raw.describe());
+            }
+            Duration d = Durations.parse(s);
+            return d != null ? d : at.fail(expected + ", got \"" + s + "\"");
+        }
+
+        private String unitName() {
+            return bareUnit == ChronoUnit.MILLIS ? "milliseconds" : bareUnit.toString().toLowerCase();
+        }
+
+        @Override
+        public Object toJson(Duration value) {
+            if (bareUnit == ChronoUnit.MILLIS) {
+                return value.toMillis();
+            }
+            if (bareUnit == ChronoUnit.SECONDS && value.toMillis() % 1000 == 0) {
+                return value.toSeconds();
+            }
+            return Durations.format(value);
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            Map<String, Object> text = schema("type", "string", "pattern", "^(\\d+(\\.\\d+)?(ms|s|m|h))+$");
+            return bareUnit == null ? text : schema("oneOf", List.of(schema("type", "integer", "minimum", 0), text));
+        }
+
+        @Override
+        public String describe() {
+            return bareUnit == null ? "duration" : "duration or " + unitName();
+        }
+    }
+
+    private record Cmd() implements KeyType<Command> {
+        private static final String EXPECTED = "expected a string (run by /bin/sh -c) or a non-empty array of strings";
+
+        @Override
+        public Command read(RawValue raw, At at) {
+            if (raw.value() instanceof String s) {
+                return s.isBlank() ? at.fail(EXPECTED + ", got an empty string") : Command.shell(s);
+            }
+            if (raw.value() instanceof List<?> list) {
+                if (list.isEmpty()) {
+                    return at.fail(EXPECTED + ", got an empty array");
+                }
+                List<String> argv = new ArrayList<>();
+                for (Object element : list) {
+                    if (!(element instanceof String s)) {
+                        return at.fail(EXPECTED + ", got an array holding " + new RawValue(element, at.position()).describe());
+                    }
+                    argv.add(s);
+                }
+                if (argv.getFirst().isBlank()) {
+                    return at.fail(EXPECTED + ", got an array whose program is empty");
+                }
+                return Command.exec(argv);
+            }
+            return at.fail(EXPECTED + ", got " + raw.describe());
+        }
+
+        @Override
+        public Object toJson(Command value) {
+            return value.shell() ? value.argv().getFirst() : value.argv();
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("oneOf", List.of(schema("type", "string", "minLength", 1),
+                    schema("type", "array", "items", schema("type", "string"), "minItems", 1)));
+        }
+
+        @Override
+        public String describe() {
+            return "string or array";
+        }
+    }
+
+    private record Strings(boolean single, Pattern each, String eachName) implements KeyType<List<String>> {
+        @Override
+        public List<String> read(RawValue raw, At at) {
+            String expected = "expected " + (single ? "a string or " : "") + "an array of " + eachName;
+            List<?> list;
+            if (raw.value() instanceof String s && single) {
+                list = List.of(s);
+            } else if (raw.value() instanceof List<?> l) {
+                list = l;
+            } else {
+                return at.fail(expected + ", got " + raw.describe());
+            }
+            List<String> out = new ArrayList<>();
+            for (Object element : list) {
+                if (!(element instanceof String s) || s.isEmpty()) {
+                    return at.fail(expected + ", got " + (element instanceof String ? "an empty string"
+                            : "an array holding " + new RawValue(element, at.position()).describe()));
+                }
+                if (each != null && !each.matcher(s).matches()) {
+                    return at.fail(expected + ", got \"" + s + "\"");
+                }
+                out.add(s);
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public Object toJson(List<String> value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            Map<String, Object> item = each == null ? schema("type", "string", "minLength", 1)
+                    : schema("type", "string", "pattern", "^" + each.pattern() + "$");
+            Map<String, Object> array = schema("type", "array", "items", item);
+            return single ? schema("oneOf", List.of(item, array)) : array;
+        }
+
+        @Override
+        public String describe() {
+            return single ? "string or array" : "array of strings";
+        }
+    }
+
+    private record StringMap() implements KeyType<Map<String, String>> {
+        @Override
+        public Map<String, String> read(RawValue raw, At at) {
+            if (!(raw.value() instanceof RawTable table)) {
+                return at.fail("expected a table of names to values, such as { PORT = \"8080\" }, got " + raw.describe());
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            boolean ok = true;
+            for (String name : table.keys()) {
+                RawValue value = table.get(name);
+                At inner = new At(at.problems(), table.pathOf(name), value.position());
+                if (!JobNames.validVariable(name)) {
+                    inner.fail("expected a variable name (letters, digits, underscores; not starting with a digit)");
+                    ok = false;
+                } else if (value.value() instanceof String || value.value() instanceof Long
+                        || value.value() instanceof Double || value.value() instanceof Boolean) {
+                    out.put(name, value.value().toString());
+                } else {
+                    inner.fail("expected a string, number or boolean, got " + value.describe());
+                    ok = false;
+                }
+            }
+            return ok ? out : null;
+        }
+
+        @Override
+        public Object toJson(Map<String, String> value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "object", "additionalProperties",
+                    schema("type", List.of("string", "number", "boolean")));
+        }
+
+        @Override
+        public String describe() {
+            return "table";
+        }
+    }
+
+    private record After() implements KeyType<List<Dependency>> {
+        private static final String EXPECTED =
+                "expected a job name, an array of job names, or a table such as { db = \"ready\" }";
+
+        @Override
+        public List<Dependency> read(RawValue raw, At at) {
+            List<Dependency> out = new ArrayList<>();
+            switch (raw.value()) {
+                case String s -> out.add(new Dependency(s, null, raw.position()));
+                case List<?> list -> {
+                    for (Object element : list) {
+                        if (!(element instanceof String s)) {
+                            return at.fail(EXPECTED + ", got an array holding " + new RawValue(element, at.position()).describe());
+                        }
+                        out.add(new Dependency(s, null, raw.position()));
+                    }
+                }
+                case RawTable table -> {
+                    boolean ok = true;
+                    for (String job : table.keys()) {
+                        RawValue value = table.get(job);
+                        At inner = new At(at.problems(), table.pathOf(job), value.position());
+                        Condition condition = value.value() instanceof String s ? Condition.fromKeyword(s) : null;
+                        if (condition == null) {
+                            List<String> keywords = Arrays.stream(Condition.values()).map(Condition::keyword).toList();
+                            inner.fail("expected one of " + quoted(keywords) + ", got " + value.describe(),
+                                    value.value() instanceof String s ? Suggestions.nearest(s, keywords) : null);
+                            ok = false;
+                        } else {
+                            out.add(new Dependency(job, condition, value.position()));
+                        }
+                    }
+                    if (!ok) {
+                        return null;
+                    }
+                }
+                default -> {
+                    return at.fail(EXPECTED + ", got " + raw.describe());
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public Object toJson(List<Dependency> value) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Dependency d : value) {
+                out.put(d.job(), d.condition() == null ? Condition.READY.keyword() : d.condition().keyword());
+            }
+            return out;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            List<String> keywords = Arrays.stream(Condition.values()).map(Condition::keyword).toList();
+            return schema("oneOf", List.of(
+                    schema("type", "string"),
+                    schema("type", "array", "items", schema("type", "string")),
+                    schema("type", "object", "additionalProperties", schema("enum", keywords))));
+        }
+
+        @Override
+        public String describe() {
+            return "string, array or table";
+        }
+    }
+
+    private record Restart() implements KeyType<RestartPolicy> {
+        @Override
+        public RestartPolicy read(RawValue raw, At at) {
+            List<String> keywords = Arrays.stream(RestartPolicy.values()).map(RestartPolicy::keyword).toList();
+            String s = expectedString(raw, at, "one of " + quoted(keywords));
+            if (s == null) {
+                return null;
+            }
+            for (RestartPolicy policy : RestartPolicy.values()) {
+                if (policy.keyword().equals(s)) {
+                    return policy;
+                }
+            }
+            return at.fail("expected one of " + quoted(keywords) + ", got \"" + s + "\"", Suggestions.nearest(s, keywords));
+        }
+
+        @Override
+        public Object toJson(RestartPolicy value) {
+            return value.keyword();
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("enum", Arrays.stream(RestartPolicy.values()).map(RestartPolicy::keyword).toList());
+        }
+
+        @Override
+        public String describe() {
+            return "string";
+        }
+    }
+
+    private record Signal() implements KeyType<String> {
+        @Override
+        public String read(RawValue raw, At at) {
+            String expected = "expected a signal name such as \"TERM\", \"INT\" or \"SIGQUIT\"";
+            if (raw.value() instanceof Long n && Signals.canonical(n.toString()) != null) {
+                return Signals.canonical(n.toString());
+            }
+            String s = expectedString(raw, at, expected.substring("expected ".length()));
+            if (s == null) {
+                return null;
+            }
+            String canonical = Signals.canonical(s);
+            return canonical != null ? canonical
+                    : at.fail(expected + ", got \"" + s + "\"", Suggestions.nearest(s.toUpperCase().replaceFirst("^SIG", ""), Signals.names()));
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "string");
+        }
+
+        @Override
+        public String describe() {
+            return "signal";
+        }
+    }
+
+    private record Regex() implements KeyType<String> {
+        @Override
+        public String read(RawValue raw, At at) {
+            String s = expectedString(raw, at, "a regular expression");
+            if (s == null) {
+                return null;
+            }
+            if (s.isEmpty()) {
+                return at.fail("expected a non-empty regular expression");
+            }
+            try {
+                Pattern.compile(withStandIns(s));
+                return s;
+            } catch (PatternSyntaxException e) {
+                return at.fail("invalid regular expression: " + e.getDescription()
+                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "") + " in \"" + s + "\"");
+            }
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "string", "format", "regex");
+        }
+
+        @Override
+        public String describe() {
+            return "regex";
+        }
+    }
+
+    private record Url() implements KeyType<String> {
+        @Override
+        public String read(RawValue raw, At at) {
+            String expected = "an http:// or https:// URL";
+            String s = expectedString(raw, at, expected);
+            if (s == null) {
+                return null;
+            }
+            try {
+                URI uri = new URI(withStandIns(s));
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return s;
+                }
+            } catch (URISyntaxException e) {
+                return at.fail("expected " + expected + ", got \"" + s + "\" (" + e.getReason() + ")");
+            }
+            return at.fail("expected " + expected + ", got \"" + s + "\"");
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "string", "pattern", "^https?://");
+        }
+
+        @Override
+        public String describe() {
+            return "URL";
+        }
+    }
+
+    static String quoted(List<String> words) {
+        return words.stream().map(w -> "\"" + w + "\"").collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.bgrun.orchestrator.error;
+
+/**
+ * The closed set of error types bgrun reports, each with its exit code. The JSON error envelope names
+ * the type; scripts and agents branch on it, so a type is never renamed or removed.
+ */
+public enum ErrorType {
+    /** The command line was malformed: unknown option, missing argument, bad value. */
+    UsageError(ExitCodes.USAGE, false),
+    /** The project file (or a job spec) failed validation; the details list every problem. */
+    ConfigInvalid(ExitCodes.USAGE, false),
+    /** No project file was found where one was looked for. */
+    ConfigNotFound(ExitCodes.FAILURE, false),
+    /** A job reference matched no job. */
+    JobNotFound(ExitCodes.FAILURE, false),
+    /** A job reference matched several jobs. */
+    AmbiguousJob(ExitCodes.USAGE, false),
+    /** A file could not be read or written. */
+    IoError(ExitCodes.FAILURE, true),
+    /** A bug in bgrun: the message says what failed. */
+    Internal(ExitCodes.FAILURE, false);
+
+    private final int exitCode;
+    private final boolean retryable;
+
+    ErrorType(int exitCode, boolean retryable) {
+        this.exitCode = exitCode;
+        this.retryable = retryable;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    /** Whether the same call may succeed if simply tried again. */
+    public boolean retryable() {
+        return retryable;
+    }
+}

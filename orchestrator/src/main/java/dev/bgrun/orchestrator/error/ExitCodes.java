@@ -1,0 +1,15 @@
+package dev.bgrun.orchestrator.error;
+
+/** Process exit codes, as documented in docs/cli.md. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** An expected failure: not found, job failed, not ready. */
+    public static final int FAILURE = 1;
+    /** A usage or validation error. */
+    public static final int USAGE = 2;
+    /** A wait ran out of time. */
+    public static final int TIMEOUT = 124;
+
+    private ExitCodes() {
+    }
+}
