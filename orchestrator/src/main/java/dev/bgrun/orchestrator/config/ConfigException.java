@@ -22,9 +22,7 @@ public final class ConfigException extends BgrunException {
     }
 
     private static String summary(String source, List<ConfigProblem> problems) {
-        return problems.size() == 1
-                ? "1 problem in " + source + ": " + problems.getFirst().render()
-                : problems.size() + " problems in " + source;
+        return problems.size() == 1 ? problems.getFirst().render() : problems.size() + " problems in " + source;
     }
 
     private static Map<String, Object> details(String source, List<ConfigProblem> problems) {

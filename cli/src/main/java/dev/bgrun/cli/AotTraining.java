@@ -1,0 +1,62 @@
+package dev.bgrun.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The training run for the JDK's AOT cache ({@code scripts/lib/run-jar.sh}): runs the common commands once,
+ * in JSON and human form, so that the classes they load are cached and every later start is faster.
+ */
+public final class AotTraining {
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("bgrun-aot");
+        Path file = dir.resolve("bgrun.toml");
+        Files.writeString(file, """
+                workspace = "training"
+                [defaults]
+                stop-timeout = "5s"
+                [jobs.db]
+                cmd = ["sleep", "60"]
+                allocate-port = "PORT"
+                ready-when-port = "${PORT}"
+                [jobs.migrate]
+                cmd = "true"
+                oneshot = true
+                after = ["db"]
+                env = { DB = "${db.PORT}" }
+                [jobs.web]
+                cmd = "sleep 60"
+                after = { db = "ready", migrate = "completed" }
+                ready-when-url = "http://127.0.0.1:8080/health"
+                ready-when-regex = "listening on \\\\d+"
+                """);
+        Path broken = dir.resolve("broken.toml");
+        Files.writeString(broken, "[jobs.a]\ncmd = 1\nready-when-prot = 2\nafter = [\"b\"]\n");
+        String[][] runs = {
+                {"config", "check", file.toString(), "--json"},
+                {"config", "check", file.toString(), "--no-json"},
+                {"config", "check", broken.toString(), "--json"},
+                {"config", "check", broken.toString(), "--no-json"},
+                {"config", "graph", "-f", file.toString(), "--json"},
+                {"config", "graph", "-f", file.toString(), "--no-json"},
+                {"config", "show", "-f", file.toString(), "--json"},
+                {"--help"},
+                {"--version"},
+        };
+        for (String[] run : runs) {
+            StringWriter sink = new StringWriter();
+            var cli = Cli.commandLine(run);
+            cli.setOut(new PrintWriter(sink));
+            cli.setErr(new PrintWriter(sink));
+            cli.execute(run);
+        }
+        Files.delete(file);
+        Files.delete(broken);
+        Files.delete(dir);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.bgrun.cli;
+
+import dev.bgrun.cli.config.ConfigCommand;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import picocli.CommandLine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Builds the {@code bgrun} command line; shared by {@link Main} and the tests that run commands in-process. */
+public final class Cli {
+    /** The top-level commands, by name. Each is built only when the command line needs it. */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("config", ConfigCommand::new);
+        COMMANDS.put("completions", CompletionsCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
+    private Cli() {
+    }
+
+    /** The whole command line, every command registered (for help and completion scripts). */
+    public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command line for these arguments. Reading a command's annotations costs start-up time, so when
+     * the arguments name a command only that one is registered; otherwise (help, a typo) all of them are.
+     */
+    public static CommandLine commandLine(String[] args) {
+        BgrunCommand root = new BgrunCommand();
+        CommandLine cli = new CommandLine(root);
+        String named = args == null ? null : commandWord(args);
+        COMMANDS.forEach((name, factory) -> {
+            if (named == null || named.equals(name)) {
+                cli.addSubcommand(name, factory.get());
+            }
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.output().fail(asBgrun(e)));
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            String hint = "see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`";
+            if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = "did you mean " + String.join(" or ", u.getSuggestions()) + "? " + hint;
+            }
+            return root.output().fail(new BgrunException(ErrorType.UsageError, e.getMessage(), hint));
+        });
+        return cli;
+    }
+
+    /** The first word that is not a global option, if it names a command other than help; else null. */
+    private static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-f") || arg.equals("--file")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return COMMANDS.containsKey(arg) && !arg.equals("help") ? arg : null;
+            }
+        }
+        return null;
+    }
+
+    private static BgrunException asBgrun(Exception e) {
+        if (e instanceof BgrunException b) {
+            return b;
+        }
+        return new BgrunException(ErrorType.Internal, "internal error: " + e,
+                "this is a bug in bgrun; please report it with the command that caused it", java.util.Map.of(), e);
+    }
+}

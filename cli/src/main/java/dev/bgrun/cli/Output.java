@@ -1,0 +1,115 @@
+package dev.bgrun.cli;
+
+import dev.bgrun.orchestrator.config.ConfigException;
+import dev.bgrun.orchestrator.config.ConfigProblem;
+import dev.bgrun.orchestrator.error.BgrunException;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a command's results go: data on stdout, messages on stderr, JSON or human. Every command prints
+ * through this one place, so the JSON envelope and the human forms stay the same everywhere.
+ */
+public final class Output {
+    private final boolean json;
+    private final boolean color;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    private Output(boolean json, boolean color, PrintWriter out, PrintWriter err) {
+        this.json = json;
+        this.color = color;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** JSON when asked for, or by default when stdout is not a terminal. */
+    static Output create(Boolean jsonFlag, PrintWriter out, PrintWriter err) {
+        boolean terminal = Terminal.stdoutIsTerminal();
+        boolean json = jsonFlag != null ? jsonFlag : !terminal;
+        return new Output(json, !json && Terminal.colorAllowed(terminal), out, err);
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    /** Prints one JSON value as one line on stdout. */
+    public void data(Object value) {
+        out.println(toJson(value));
+        out.flush();
+    }
+
+    /** Prints a line of the human view on stdout. */
+    public void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    /** Reports an error in the current format and returns its exit code. */
+    public int fail(BgrunException e) {
+        if (json) {
+            Map<String, Object> details = new LinkedHashMap<>(e.details());
+            details.put("hint", e.hint());
+            details.put("retryable", e.type().retryable());
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("type", e.type().name());
+            error.put("message", e.getMessage());
+            error.put("details", details);
+            Map<String, Object> envelope = new LinkedHashMap<>();
+            envelope.put("ok", false);
+            envelope.put("error", error);
+            err.println(toJson(envelope));
+        } else if (e instanceof ConfigException config) {
+            for (ConfigProblem problem : config.problems()) {
+                err.println(red("error") + ": " + problem.render());
+            }
+            int n = config.problems().size();
+            err.println(n + (n == 1 ? " problem" : " problems") + " found in " + config.details().get("file"));
+        } else {
+            err.println(red("error") + ": " + e.getMessage());
+            if (e.hint() != null) {
+                err.println(dim("hint: " + e.hint()));
+            }
+            if (e.getCause() != null && System.getenv("BGRUN_DEBUG") != null) {
+                e.getCause().printStackTrace(err);
+            }
+        }
+        err.flush();
+        return e.type().exitCode();
+    }
+
+    public String bold(String s) {
+        return style("1", s);
+    }
+
+    public String red(String s) {
+        return style("31", s);
+    }
+
+    public String green(String s) {
+        return style("32", s);
+    }
+
+    public String yellow(String s) {
+        return style("33", s);
+    }
+
+    public String cyan(String s) {
+        return style("36", s);
+    }
+
+    public String dim(String s) {
+        return style("2", s);
+    }
+
+    private String style(String code, String s) {
+        return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+    }
+
+    private static String toJson(Object value) {
+        return JsonText.write(value);
+    }
+}

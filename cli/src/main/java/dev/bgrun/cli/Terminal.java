@@ -1,0 +1,30 @@
+package dev.bgrun.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Facts about where output goes, decided once per run. */
+final class Terminal {
+    private Terminal() {
+    }
+
+    /**
+     * Whether standard output is a terminal. {@link System#console()} answers for stdin and stdout together,
+     * so {@code echo x | bgrun ...} would count as "not a terminal"; on Linux the link of fd 1 tells exactly.
+     */
+    static boolean stdoutIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
+    }
+
+    /** Colour only on a terminal, never with NO_COLOR set, never on a dumb terminal. */
+    static boolean colorAllowed(boolean onTerminal) {
+        String noColor = System.getenv("NO_COLOR");
+        return onTerminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(System.getenv("TERM"));
+    }
+}
