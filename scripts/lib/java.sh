@@ -1,6 +1,7 @@
 # Finds a Java 25 (or newer) JDK. Sourced by the launcher, the test and install scripts and the benchmarks.
 # Looks at BGRUN_JAVA_HOME, then JAVA_HOME, then the usual JDK locations; sets BGRUN_JAVA_HOME on success.
 # Uses only shell built-ins on the fast path: the launcher runs this on every call.
+# BGRUN_JDK_DIRS (space-separated patterns) replaces the list of usual locations, for tests and odd setups.
 
 BGRUN_JAVA_MIN=25
 
@@ -33,10 +34,12 @@ bgrun_find_java() {
     fi
     looked+=("JAVA_HOME=$JAVA_HOME (Java ${major:-?})")
   fi
+  local dirs="${BGRUN_JDK_DIRS:-/usr/lib/jvm/* /usr/local/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/*jdk* \
+$HOME/.sdkman/candidates/java/* $HOME/.jdks/* $HOME/.local/share/mise/installs/java/* \
+/Library/Java/JavaVirtualMachines/*/Contents/Home}"
   shopt -s nullglob
-  for candidate in /usr/lib/jvm/* /usr/local/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/*jdk* \
-      "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* "$HOME"/.local/share/mise/installs/java/* \
-      /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  # Unquoted on purpose: the patterns expand here.
+  for candidate in $dirs; do
     [ -L "$candidate" ] && continue
     major=$(bgrun_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge "$BGRUN_JAVA_MIN" ] && [ "$major" -gt "$best_major" ]; then
@@ -49,8 +52,8 @@ bgrun_find_java() {
   fi
   {
     echo "bgrun: no Java $BGRUN_JAVA_MIN (or newer) JDK found."
-    echo "  looked at: ${looked[*]:-JAVA_HOME (unset)}, /usr/lib/jvm/*, /usr/local/lib/jvm/*, /usr/java/*, /opt/java/*,"
-    echo "             /opt/jdk*, ~/.sdkman/candidates/java/*, ~/.jdks/*, /Library/Java/JavaVirtualMachines/*"
+    echo "  looked at: ${looked[*]:-JAVA_HOME (unset)}"
+    echo "             and $dirs"
     echo "  install a JDK $BGRUN_JAVA_MIN (for example Eclipse Temurin 25) and set JAVA_HOME to it."
   } >&2
   return 1

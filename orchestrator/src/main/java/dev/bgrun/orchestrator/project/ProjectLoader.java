@@ -14,7 +14,10 @@ import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.graph.JobGraph;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +73,8 @@ public final class ProjectLoader {
         Set<String> valid = new HashSet<>();
         RawTable jobsTable = table(root, "jobs", problems);
         if (!root.has("jobs") || jobsTable != null && jobsTable.size() == 0) {
-            problems.add(Position.UNKNOWN, "jobs", "no jobs defined; add a [jobs.NAME] table with a cmd");
+            Position at = root.has("jobs") ? root.get("jobs").position() : new Position(1, 1);
+            problems.add(at, "jobs", "no jobs defined; add a [jobs.NAME] table with a cmd");
         } else if (jobsTable != null) {
             for (String name : jobsTable.keys()) {
                 RawValue raw = jobsTable.get(name);
@@ -123,22 +127,38 @@ public final class ProjectLoader {
     }
 
     private static String read(Path file, String source) {
+        byte[] bytes;
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BgrunException(ErrorType.ConfigNotFound, "no such file: " + source,
                     "check the path given to -f/--file");
-        } catch (CharacterCodingException e) {
-            Problems problems = new Problems(source);
-            problems.add(Position.UNKNOWN, "", "not valid TOML: the file is not UTF-8 text");
-            problems.throwIfAny();
-            throw new IllegalStateException("unreachable");
         } catch (IOException e) {
             throw new BgrunException(ErrorType.IoError, "cannot read " + source + ": " + e.getMessage(), null,
                     Map.of("file", source), e);
         }
+        return decode(bytes, source);
+    }
+
+    /** The bytes as UTF-8 text; TOML files must be UTF-8, so anything else is a located problem. */
+    static String decode(byte[] bytes, String source) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            decoder.flush(out);
+            return out.flip().toString();
+        }
+        // The text decoded so far tells the line and column of the first bad byte.
+        String good = out.flip().toString();
+        int line = 1 + (int) good.chars().filter(c -> c == '\n').count();
+        int column = good.length() - good.lastIndexOf('\n');
+        Problems problems = new Problems(source);
+        problems.add(new Position(line, column), "", "not valid TOML: the file is not UTF-8 text (bad byte at byte offset "
+                + in.position() + ")");
+        problems.throwIfAny();
+        throw new AssertionError("unreachable: a problem was added");
     }
 }
