@@ -10,11 +10,15 @@ aot="${jar%.jar}-$stamp.aot"
 opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
 if [ ! -f "$aot" ] && [ -z "${BGRUN_NO_AOT:-}" ]; then
-  rm -f "${jar%.jar}"-*.aot
-  # Training: run representative commands in one JVM and write the cache at its exit. A failure here only
-  # costs speed, so it is silent.
-  "$java_home/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
-      -cp "$jar" dev.bgrun.cli.AotTraining >/dev/null 2>&1 || rm -f "$aot"
+  # Training: run representative commands in one JVM and write the cache at its exit. It is written under a
+  # private name and renamed, so a racing call never reads half a cache. A failure only costs speed.
+  tmp="$aot.$$.tmp"
+  if "$java_home/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
+      -cp "$jar" dev.bgrun.cli.AotTraining >/dev/null 2>&1 && [ -f "$tmp" ]; then
+    for old in "${jar%.jar}"-*.aot; do [ "$old" = "$aot" ] || rm -f "$old"; done
+    mv -f "$tmp" "$aot"
+  fi
+  rm -f "$tmp"
 fi
 if [ -f "$aot" ]; then
   opts+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)

@@ -9,17 +9,19 @@ import java.nio.file.Path;
 
 /** The root command: global options, the list of commands, and usage examples. */
 @Command(name = "bgrun",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "A declarative orchestrator for local processes: the jobs of a project, as bgrun.toml declares them.",
+        description = "A declarative orchestrator for local processes, declared in bgrun.toml.",
         footerHeading = "%nExamples:%n",
         footer = {
-                "  bgrun config check                 validate ./bgrun.toml (found by walking up to the repo root)",
-                "  bgrun config graph -f app.toml     show start layers of another project file",
-                "  bgrun config show --json           resolved job specs as JSON, defaults applied",
+                "  bgrun config check              validate bgrun.toml (searched up to the repo root)",
+                "  bgrun config graph -f app.toml  start layers of another project file",
+                "  bgrun config show --json        resolved job specs, defaults applied",
                 "",
-                "Output is JSON when stdout is not a terminal (or with --json). Exit codes: 0 ok, 1 failure,",
-                "2 usage or invalid configuration, 124 timeout. Docs: docs/cli.md"})
+                "Output is JSON when stdout is not a terminal, or with --json.",
+                "Exit codes: 0 ok, 1 failure, 2 usage or invalid file, 124 timeout.",
+                "Documentation: docs/cli.md"})
 public final class BgrunCommand implements Runnable {
 
     @CommandLine.Spec

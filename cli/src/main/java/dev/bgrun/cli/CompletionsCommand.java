@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "completions", description = "Print a shell completion script.",
         footerHeading = "%nExamples:%n",
         footer = {"  bgrun completions --shell bash > /etc/bash_completion.d/bgrun",
-                "  bgrun completions --shell zsh > \"${fpath[1]}/_bgrun\""})
+                "  bgrun completions --shell zsh > \"$${fpath[1]}/_bgrun\""})
 public final class CompletionsCommand implements Runnable {
     enum Shell { bash, zsh }
 

@@ -57,9 +57,17 @@ public final class ConfigGraphCommand implements Runnable {
         data.put("layers", graph.layers(jobs));
         data.put("edges", graph.edges().stream()
                 .filter(e -> jobs.contains(e.dependent()))
-                .map(e -> Map.of("from", e.dependency(), "to", e.dependent(), "condition", e.condition().keyword()))
+                .map(ConfigGraphCommand::edge)
                 .toList());
         return data;
+    }
+
+    private static Map<String, Object> edge(JobGraph.Edge e) {
+        Map<String, Object> edge = new LinkedHashMap<>();
+        edge.put("from", e.dependency());
+        edge.put("to", e.dependent());
+        edge.put("condition", e.condition().keyword());
+        return edge;
     }
 
     private static void text(Output out, Project project, JobGraph graph, List<String> jobs) {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs bgrun for the current user: builds the jar, copies it to ~/.local/share/bgrun (or $BGRUN_PREFIX),
+# makes its AOT cache, and puts a `bgrun` command in ~/.local/bin (or $BGRUN_BIN_DIR).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$repo/scripts/lib/java.sh"
+bgrun_find_java || exit 2
+
+prefix="${BGRUN_PREFIX:-${XDG_DATA_HOME:-$HOME/.local/share}/bgrun}"
+bin_dir="${BGRUN_BIN_DIR:-$HOME/.local/bin}"
+
+echo "building bgrun with $BGRUN_JAVA_HOME ..."
+(cd "$repo" && JAVA_HOME="$BGRUN_JAVA_HOME" ./mvnw -q -B -ntp -DskipTests package)
+
+mkdir -p "$prefix" "$bin_dir"
+cp "$repo/cli/target/bgrun.jar" "$prefix/bgrun.jar.new"
+mv -f "$prefix/bgrun.jar.new" "$prefix/bgrun.jar"
+cp "$repo/scripts/lib/run-jar.sh" "$prefix/run-jar.sh"
+chmod +x "$prefix/run-jar.sh"
+
+# The installed command pins the JDK found now, and skips the source check of the dev launcher.
+cat > "$bin_dir/bgrun" <<LAUNCHER
+#!/usr/bin/env bash
+exec "$prefix/run-jar.sh" "$BGRUN_JAVA_HOME" "$prefix/bgrun.jar" "\$@"
+LAUNCHER
+chmod +x "$bin_dir/bgrun"
+
+"$bin_dir/bgrun" --version >/dev/null   # makes the AOT cache now rather than on first use
+echo "installed: $bin_dir/bgrun ($("$bin_dir/bgrun" --version))"
+case ":$PATH:" in
+  *":$bin_dir:"*) ;;
+  *) echo "note: $bin_dir is not on your PATH; add it, e.g. in ~/.bashrc: export PATH=\"$bin_dir:\$PATH\"" ;;
+esac
