@@ -37,10 +37,18 @@ public final class BgrunCommand implements Runnable {
 
     private Output output;
 
+    /** The --json/--no-json seen in the raw arguments: a usage error stops picocli before it sets the option. */
+    private Boolean jsonFromArgs;
+
+    void jsonFromArgs(Boolean value) {
+        jsonFromArgs = value;
+    }
+
     /** The output for this invocation, created once the options are known. */
     public Output output() {
         if (output == null) {
-            output = Output.create(json, spec.commandLine().getOut(), spec.commandLine().getErr());
+            output = Output.create(json != null ? json : jsonFromArgs, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         }
         return output;
     }

@@ -34,6 +34,13 @@ public final class Cli {
      */
     public static CommandLine commandLine(String[] args) {
         BgrunCommand root = new BgrunCommand();
+        if (args != null) {
+            for (String arg : args) {
+                if (arg.equals("--json") || arg.equals("--no-json")) {
+                    root.jsonFromArgs(arg.equals("--json"));
+                }
+            }
+        }
         CommandLine cli = new CommandLine(root);
         String named = args == null ? null : commandWord(args);
         COMMANDS.forEach((name, factory) -> {

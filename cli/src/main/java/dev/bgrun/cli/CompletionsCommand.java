@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "completions", description = "Print a shell completion script.",
         footerHeading = "%nExamples:%n",
         footer = {"  bgrun completions --shell bash > /etc/bash_completion.d/bgrun",
-                "  bgrun completions --shell zsh > \"$${fpath[1]}/_bgrun\""})
+                "  source <(bgrun completions --shell zsh)      # in ~/.zshrc"})
 public final class CompletionsCommand implements Runnable {
     enum Shell { bash, zsh }
 
@@ -23,7 +23,7 @@ public final class CompletionsCommand implements Runnable {
     public void run() {
         String script = AutoComplete.bash("bgrun", Cli.commandLine());
         if (shell == Shell.zsh) {
-            // picocli's script runs in zsh through bashcompinit.
+            // picocli's script runs in zsh through bashcompinit; it is sourced, not put on fpath.
             script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
         }
         spec.commandLine().getOut().print(script);

@@ -3,6 +3,7 @@ package dev.bgrun.cli;
 import dev.bgrun.orchestrator.config.ConfigException;
 import dev.bgrun.orchestrator.config.ConfigProblem;
 import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.json.Json;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -15,21 +16,24 @@ import java.util.Map;
 public final class Output {
     private final boolean json;
     private final boolean color;
+    private final boolean errColor;
     private final PrintWriter out;
     private final PrintWriter err;
 
-    private Output(boolean json, boolean color, PrintWriter out, PrintWriter err) {
+    private Output(boolean json, boolean color, boolean errColor, PrintWriter out, PrintWriter err) {
         this.json = json;
         this.color = color;
+        this.errColor = errColor;
         this.out = out;
         this.err = err;
     }
 
-    /** JSON when asked for, or by default when stdout is not a terminal. */
+    /** JSON when asked for, or by default when stdout is not a terminal; colour per stream, on terminals only. */
     static Output create(Boolean jsonFlag, PrintWriter out, PrintWriter err) {
-        boolean terminal = Terminal.stdoutIsTerminal();
+        boolean terminal = Terminal.isTerminal(1);
         boolean json = jsonFlag != null ? jsonFlag : !terminal;
-        return new Output(json, !json && Terminal.colorAllowed(terminal), out, err);
+        return new Output(json, !json && Terminal.colorAllowed(terminal),
+                !json && Terminal.colorAllowed(Terminal.isTerminal(2)), out, err);
     }
 
     public boolean json() {
@@ -64,14 +68,14 @@ public final class Output {
             err.println(toJson(envelope));
         } else if (e instanceof ConfigException config) {
             for (ConfigProblem problem : config.problems()) {
-                err.println(red("error") + ": " + problem.render());
+                err.println(errStyle("31", "error") + ": " + problem.render());
             }
             int n = config.problems().size();
             err.println(n + (n == 1 ? " problem" : " problems") + " found in " + config.details().get("file"));
         } else {
-            err.println(red("error") + ": " + e.getMessage());
+            err.println(errStyle("31", "error") + ": " + e.getMessage());
             if (e.hint() != null) {
-                err.println(dim("hint: " + e.hint()));
+                err.println(errStyle("2", "hint: " + e.hint()));
             }
             if (e.getCause() != null && System.getenv("BGRUN_DEBUG") != null) {
                 e.getCause().printStackTrace(err);
@@ -109,7 +113,11 @@ public final class Output {
         return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
     }
 
+    private String errStyle(String code, String s) {
+        return errColor ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+    }
+
     private static String toJson(Object value) {
-        return JsonText.write(value);
+        return Json.write(value);
     }
 }

@@ -10,12 +10,12 @@ final class Terminal {
     }
 
     /**
-     * Whether standard output is a terminal. {@link System#console()} answers for stdin and stdout together,
+     * Whether file descriptor 1 (stdout) or 2 (stderr) is a terminal. {@link System#console()} answers for stdin and stdout together,
      * so {@code echo x | bgrun ...} would count as "not a terminal"; on Linux the link of fd 1 tells exactly.
      */
-    static boolean stdoutIsTerminal() {
+    static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (IOException | UnsupportedOperationException e) {
             return System.console() != null;

@@ -119,6 +119,10 @@ class ConfigCommandsIT {
         Result option = bgrun(SAMPLES, "config", "graph", "--format", "png");
         assertThat(option.exitCode()).isEqualTo(2);
         assertThat(json(option.err()).get("error").get("message").asText()).contains("--format").contains("png");
+        // --no-json is honoured even when the usage error stops parsing before it.
+        Result human = bgrun(SAMPLES, "config", "graph", "--format", "png", "--no-json");
+        assertThat(human.exitCode()).isEqualTo(2);
+        assertThat(human.err()).startsWith("error: Invalid value for option '--format'");
 
         Result job = bgrun(SAMPLES, "config", "show", "wbe");
         assertThat(job.exitCode()).isEqualTo(1);
@@ -180,6 +184,9 @@ class ConfigCommandsIT {
         assertThat(web.get("cwd").asText()).isEqualTo(SAMPLES.toString());
         assertThat(web.get("workspace").asText()).isEqualTo("sample");
         assertThat(web.get("after").toString()).isEqualTo("{\"db\":\"ready\",\"migrate\":\"completed\"}");
+        assertThat(web.get("env").toString()).isEqualTo("{\"DB_PORT\":\"<hidden: --show-env>\"}");
+        JsonNode shown = json(bgrun(SAMPLES, "config", "show", "web", "--show-env").out()).get("jobs").get("web");
+        assertThat(shown.get("env").toString()).isEqualTo("{\"DB_PORT\":\"${db.DB_PORT}\"}");
 
         Result human = bgrun(SAMPLES, "config", "show", "db", "--no-json");
         assertThat(human.out()).contains("[jobs.db]\n", "cmd = [\"java\", \"Db.java\"]\n",

@@ -26,6 +26,9 @@ public final class ConfigShowCommand implements Runnable {
     @Parameters(paramLabel = "JOB", arity = "0..*", description = "Only these jobs (default: all).")
     private List<String> selection = new ArrayList<>();
 
+    @picocli.CommandLine.Option(names = "--show-env", description = "Show env values (hidden by default: they may hold secrets).")
+    private boolean showEnv;
+
     @Override
     public void run() {
         Project project = ProjectArgs.load(spec);
@@ -64,8 +67,13 @@ public final class ConfigShowCommand implements Runnable {
     }
 
     /** The job's effective keys, with its workspace and working directory resolved. */
-    private static Map<String, Object> resolved(Project project, JobSpec job) {
+    private Map<String, Object> resolved(Project project, JobSpec job) {
         Map<String, Object> values = new LinkedHashMap<>(job.toJson());
+        if (!showEnv) {
+            Map<String, Object> hidden = new LinkedHashMap<>();
+            job.env().keySet().forEach(k -> hidden.put(k, "<hidden: --show-env>"));
+            values.put(JobKeys.ENV.name(), hidden);
+        }
         values.put(JobKeys.WORKSPACE.name(), project.workspaceOf(job));
         values.put(JobKeys.CWD.name(), project.workingDirectory(job).toString());
         Map<String, Object> ordered = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ public final class JobKeys {
     public static final SpecKey<List<String>> TAGS = def("tags", KeyTypes.strings(false, null, "strings"), List.of(),
             "Labels to filter jobs by in list, stop and clean.",
             "[\"infra\", \"db\"]", EXTENSION, DEFAULTABLE);
-    public static final SpecKey<String> WORKSPACE = def("workspace", KeyTypes.nonEmptyString(), null,
+    public static final SpecKey<String> WORKSPACE = def("workspace", KeyTypes.name(JobNames.WORKSPACE, JobNames.WORKSPACE_RULE), null,
             "The workspace the job belongs to; defaults to the file's top-level workspace.",
             "\"myapp\"", REFERENCE, DEFAULTABLE);
     public static final SpecKey<String> CWD = def("cwd", KeyTypes.nonEmptyString(), null,
@@ -93,7 +93,7 @@ public final class JobKeys {
     public static final SpecKey<Command> READY_WHEN_CMD = def("ready-when-cmd", KeyTypes.command(), null,
             "Ready when this command exits 0 (run in the job's cwd and environment, retried until the deadline).",
             "\"pg_isready -p ${PORT}\"", EXTENSION, INTERPOLATED, READINESS);
-    public static final SpecKey<Duration> READY_TIMEOUT = def("ready-timeout", KeyTypes.duration(null),
+    public static final SpecKey<Duration> READY_TIMEOUT = def("ready-timeout", KeyTypes.positiveDuration(null),
             Duration.ofSeconds(120), "How long the readiness rules have to hold before the job fails.",
             "\"30s\"", EXTENSION, DEFAULTABLE);
 
@@ -127,7 +127,7 @@ public final class JobKeys {
             "After ready, run this command every interval; a non-zero exit is a failed check.",
             "\"redis-cli -p ${PORT} ping\"", EXTENSION, INTERPOLATED, HEALTH);
     public static final SpecKey<Duration> HEALTH_INTERVAL_SECS = defAliased("health-interval-secs",
-            KeyTypes.duration(ChronoUnit.SECONDS), Duration.ofSeconds(10), "Time between health checks.", "5",
+            KeyTypes.positiveDuration(ChronoUnit.SECONDS), Duration.ofSeconds(10), "Time between health checks.", "5",
             REFERENCE, List.of("health-interval"), DEFAULTABLE);
     public static final SpecKey<Integer> HEALTH_THRESHOLD = def("health-threshold", KeyTypes.integer(1, 1000), 3,
             "Consecutive failed health checks that fail the job.", "3", REFERENCE, DEFAULTABLE);

@@ -10,7 +10,9 @@ public final class JobNames {
     /** A job name: a letter, digit or underscore, then those and hyphens. */
     public static final String PATTERN = "[A-Za-z0-9_][A-Za-z0-9_-]{0,63}";
     private static final Pattern JOB = Pattern.compile(PATTERN);
-    private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+    /** A workspace name: as a job name, and dots are allowed too. */
+    public static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
+    public static final String WORKSPACE_RULE = "a workspace name (letters, digits, underscores, dots and hyphens, at most 64 characters)";
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private JobNames() {

@@ -107,7 +107,7 @@ public final class JobSpecReader {
 
     private void checkContradictions(JobSpec spec, RawTable table) {
         if (spec.oneshot()) {
-            if (spec.setByJob(JobKeys.RESTART) && spec.restart() == RestartPolicy.ALWAYS) {
+            if (spec.restart() == RestartPolicy.ALWAYS) {
                 contradiction(table, JobKeys.RESTART, "a oneshot job is meant to finish, and restart = \"always\" "
                         + "would run it forever; use \"on-failure\" to retry it, or drop oneshot");
             }
@@ -142,7 +142,7 @@ public final class JobSpecReader {
             }
         }
         if (spec.get(JobKeys.BACKOFF_MAX_MS).compareTo(spec.get(JobKeys.BACKOFF_MS)) < 0
-                && (spec.isSet(JobKeys.BACKOFF_MS) || spec.isSet(JobKeys.BACKOFF_MAX_MS))) {
+                && (spec.setByJob(JobKeys.BACKOFF_MS) || spec.setByJob(JobKeys.BACKOFF_MAX_MS))) {
             SpecKey<?> at = spec.setByJob(JobKeys.BACKOFF_MAX_MS) ? JobKeys.BACKOFF_MAX_MS : JobKeys.BACKOFF_MS;
             contradiction(table, at, "backoff-max-ms (" + Durations.format(spec.get(JobKeys.BACKOFF_MAX_MS))
                     + ") is shorter than backoff-ms (" + Durations.format(spec.get(JobKeys.BACKOFF_MS)) + ")");

@@ -47,7 +47,17 @@ public final class KeyTypes {
      * accepted and counts in that unit (keys named {@code -ms} or {@code -secs}, as in the reference).
      */
     public static KeyType<Duration> duration(ChronoUnit bareUnit) {
-        return new Dur(bareUnit);
+        return new Dur(bareUnit, false);
+    }
+
+    /** A duration that must be more than zero (an interval or a deadline). */
+    public static KeyType<Duration> positiveDuration(ChronoUnit bareUnit) {
+        return new Dur(bareUnit, true);
+    }
+
+    /** A string matching {@code pattern}, described as {@code what} in messages. */
+    public static KeyType<String> name(Pattern pattern, String what) {
+        return new Name(pattern, what);
     }
 
     public static KeyType<Command> command() {
@@ -222,9 +232,17 @@ public final class KeyTypes {
         }
     }
 
-    private record Dur(ChronoUnit bareUnit) implements KeyType<Duration> {
+    private record Dur(ChronoUnit bareUnit, boolean positive) implements KeyType<Duration> {
         @Override
         public Duration read(RawValue raw, At at) {
+            Duration d = parse(raw, at);
+            if (d != null && positive && d.isZero()) {
+                return at.fail("expected a duration greater than zero");
+            }
+            return d;
+        }
+
+        private Duration parse(RawValue raw, At at) {
             String expected = bareUnit == null
                     ? "expected a duration such as \"500ms\", \"30s\" or \"5m\""
                     : "expected a number of " + unitName() + " or a duration such as \"500ms\", \"30s\" or \"5m\"";
@@ -232,7 +250,7 @@ public final class KeyTypes {
                 return n >= 0 ? Duration.of(n, bareUnit) : at.fail(expected + ", got " + n);
             }
             if (raw.value() instanceof Long n) {
-                return at.fail(expected + " (a bare number has no unit here), got " + n, "\"" + n + "s\"");
+                return at.fail(expected + " (a bare number has no unit here), got " + n, n + "s");
             }
             if (!(raw.value() instanceof String s)) {
                 return at.fail(expected + ", got " + raw.describe());
@@ -265,6 +283,32 @@ public final class KeyTypes {
         @Override
         public String describe() {
             return bareUnit == null ? "duration" : "duration or " + unitName();
+        }
+    }
+
+    private record Name(Pattern pattern, String what) implements KeyType<String> {
+        @Override
+        public String read(RawValue raw, At at) {
+            String s = expectedString(raw, at, what);
+            if (s != null && !pattern.matcher(s).matches()) {
+                return at.fail("expected " + what + ", got \"" + s + "\"");
+            }
+            return s;
+        }
+
+        @Override
+        public Object toJson(String value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            return schema("type", "string", "pattern", "^" + pattern.pattern() + "$");
+        }
+
+        @Override
+        public String describe() {
+            return "string";
         }
     }
 
@@ -417,7 +461,8 @@ public final class KeyTypes {
                     }
                 }
                 case RawTable table -> {
-                    boolean ok = true;
+                    // A bad condition is reported and its edge dropped; the others are kept, so that checks
+                    // across jobs (unknown targets) still see them. The job counts as invalid either way.
                     for (String job : table.keys()) {
                         RawValue value = table.get(job);
                         At inner = new At(at.problems(), table.pathOf(job), value.position());
@@ -426,13 +471,9 @@ public final class KeyTypes {
                             List<String> keywords = Arrays.stream(Condition.values()).map(Condition::keyword).toList();
                             inner.fail("expected one of " + quoted(keywords) + ", got " + value.describe(),
                                     value.value() instanceof String s ? Suggestions.nearest(s, keywords) : null);
-                            ok = false;
                         } else {
                             out.add(new Dependency(job, condition, value.position()));
                         }
-                    }
-                    if (!ok) {
-                        return null;
                     }
                 }
                 default -> {

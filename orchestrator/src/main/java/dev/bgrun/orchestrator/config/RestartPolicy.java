@@ -8,7 +8,7 @@ public enum RestartPolicy {
     NEVER,
     /** Restart after a non-zero exit, a signal not sent by bgrun, or a kill by a limit or health check. */
     ON_FAILURE,
-    /** The reference's name: restart after a non-zero exit or a signal not sent by bgrun (as on-failure). */
+    /** The reference's name, kept as an alias of on-failure: every failure, limit and health kills included. */
     ON_CRASH,
     /** Restart after any exit that bgrun did not ask for, including exit code 0. */
     ALWAYS;

@@ -15,6 +15,18 @@ public enum ErrorType {
     JobNotFound(ExitCodes.FAILURE, false),
     /** A job reference matched several jobs. */
     AmbiguousJob(ExitCodes.USAGE, false),
+    /** The state root is unusable: not a directory, owned by someone else, not writable. */
+    StateError(ExitCodes.FAILURE, false),
+    /** The daemon could not be reached or started. */
+    DaemonUnavailable(ExitCodes.FAILURE, true),
+    /** A request to the daemon was malformed or of another protocol version. */
+    ProtocolError(ExitCodes.USAGE, false),
+    /** The job is not in a state that allows this (e.g. send to an ended job). */
+    InvalidState(ExitCodes.FAILURE, false),
+    /** A wait ran out of time. */
+    Timeout(ExitCodes.TIMEOUT, true),
+    /** The job failed (non-zero exit, readiness timeout, health or limit kill). */
+    JobFailed(ExitCodes.FAILURE, false),
     /** A file could not be read or written. */
     IoError(ExitCodes.FAILURE, true),
     /** A bug in bgrun: the message says what failed. */

@@ -1,5 +1,6 @@
 package dev.bgrun.orchestrator.project;
 
+import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobNames;
 import dev.bgrun.orchestrator.config.JobSpec;
 import dev.bgrun.orchestrator.config.JobSpecReader;
@@ -97,7 +98,15 @@ public final class ProjectLoader {
         }
         JobGraph graph = new ProjectValidator(jobs, valid, tables, problems).validate();
         problems.throwIfAny();
-        return new Project(file, source, workspace, jobs, graph);
+        return new Project(file, source, workspace, settleConditions(jobs), graph);
+    }
+
+    /** Each after edge with its default condition made explicit (completed for a oneshot dependency). */
+    private static Map<String, JobSpec> settleConditions(Map<String, JobSpec> jobs) {
+        Map<String, JobSpec> settled = new LinkedHashMap<>();
+        jobs.forEach((name, spec) -> settled.put(name, spec.with(JobKeys.AFTER, spec.after().stream()
+                .map(d -> d.settled(jobs.get(d.job()).oneshot())).toList())));
+        return settled;
     }
 
     private static String workspace(RawTable root, Path file, Problems problems) {
@@ -107,8 +116,7 @@ public final class ProjectLoader {
             return JobNames.workspaceFrom(dir == null || dir.getFileName() == null ? "default" : dir.getFileName().toString());
         }
         if (!(raw.value() instanceof String s) || !JobNames.validWorkspace(s)) {
-            problems.add(raw.position(), "workspace", "expected a workspace name (letters, digits, underscores, "
-                    + "dots and hyphens, at most 64 characters), got " + raw.describe());
+            problems.add(raw.position(), "workspace", "expected " + JobNames.WORKSPACE_RULE + ", got " + raw.describe());
             return null;
         }
         return s;

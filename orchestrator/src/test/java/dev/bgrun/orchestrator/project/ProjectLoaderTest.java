@@ -210,7 +210,7 @@ class ProjectLoaderTest {
         assertThat(brokenSample("bad-duration.toml")).containsExactly(
                 "broken/bad-duration.toml:4:1: jobs.db.ready-timeout: expected a duration such as \"500ms\", \"30s\" or \"5m\", got \"10 parsecs\"");
         assertThat(problems("[jobs.a]\ncmd = \"x\"\nstop-timeout = 10\n")).containsExactly(
-                "bgrun.toml:3:1: jobs.a.stop-timeout: expected a duration such as \"500ms\", \"30s\" or \"5m\" (a bare number has no unit here), got 10; did you mean \"\"10s\"\"?");
+                "bgrun.toml:3:1: jobs.a.stop-timeout: expected a duration such as \"500ms\", \"30s\" or \"5m\" (a bare number has no unit here), got 10; did you mean \"10s\"?");
     }
 
     @Test
@@ -233,6 +233,32 @@ class ProjectLoaderTest {
                 "bgrun.toml:7:1: jobs.a.max-restarts: max-restarts has no effect with restart = \"never\"; set restart too");
         assertThat(problems("[jobs.a]\ncmd = \"x\"\nrestart = \"always\"\nbackoff-ms = \"10s\"\nbackoff-max-ms = \"1s\"\n"))
                 .containsExactly("bgrun.toml:5:1: jobs.a.backoff-max-ms: backoff-max-ms (1s) is shorter than backoff-ms (10s)");
+    }
+
+    @Test
+    void contradictionsInheritedFromDefaultsCountToo() {
+        assertThat(problems("[defaults]\nrestart = \"always\"\n[jobs.seed]\ncmd = \"x\"\noneshot = true\n")).containsExactly(
+                "bgrun.toml:3:1: jobs.seed.restart: a oneshot job is meant to finish, and restart = \"always\" would run it forever; use \"on-failure\" to retry it, or drop oneshot");
+    }
+
+    @Test
+    void rejectsZeroIntervalsAndBadWorkspaceNames() {
+        assertThat(problems("[jobs.a]\ncmd = \"x\"\nready-timeout = \"0s\"\nworkspace = \"my ws\"\nstop-timeout = \"0s\"\n")).containsExactly(
+                "bgrun.toml:3:1: jobs.a.ready-timeout: expected a duration greater than zero",
+                "bgrun.toml:4:1: jobs.a.workspace: expected a workspace name (letters, digits, underscores, dots and hyphens, at most 64 characters), got \"my ws\"");
+    }
+
+    @Test
+    void oneBadConditionDoesNotHideTheOtherEdges() {
+        assertThat(problems("[jobs.m]\ncmd = \"x\"\n[jobs.a]\ncmd = \"x\"\nafter = { m = \"redy\", q = \"started\" }\n")).containsExactly(
+                "bgrun.toml:5:11: jobs.a.after.m: expected one of \"started\", \"ready\", \"completed\", \"exited\", got a string (\"redy\"); did you mean \"ready\"?",
+                "bgrun.toml:5:23: jobs.a.after: unknown job \"q\"; did you mean \"m\"?");
+    }
+
+    @Test
+    void defaultConditionsAreSettledInTheLoadedProject() {
+        Project project = load("[jobs.seed]\ncmd = \"x\"\noneshot = true\n[jobs.a]\ncmd = \"x\"\nafter = [\"seed\"]\n");
+        assertThat(project.job("a").toJson().get("after")).isEqualTo(Map.of("seed", "completed"));
     }
 
     @Test

@@ -1,0 +1,45 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.state.StateRoot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the daemon as a detached process: its own session (so a terminal's hang-up or Ctrl-C does not reach
+ * it), the same Java and class path as the caller, output to the daemon log.
+ */
+public final class DaemonLauncher {
+    private final String java;
+    private final String classPath;
+
+    public DaemonLauncher(String java, String classPath) {
+        this.java = java;
+        this.classPath = classPath;
+    }
+
+    /** Launches with the Java and class path of the running process. */
+    public static DaemonLauncher ofCurrentProcess() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return new DaemonLauncher(java, System.getProperty("java.class.path"));
+    }
+
+    public Process launch(StateRoot root) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.addAll(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:+UseStringDeduplication",
+                "--enable-native-access=ALL-UNNAMED", "-Dbgrun.daemon=true",
+                "-cp", classPath, DaemonMain.class.getName(), root.dir().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.daemonLog().toFile()))
+                .redirectErrorStream(true);
+        return builder.start();
+    }
+}

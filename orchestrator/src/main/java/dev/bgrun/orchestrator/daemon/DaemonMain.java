@@ -1,0 +1,130 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.orchestrator.state.StateRoot;
+import dev.bgrun.orchestrator.supervisor.Supervisor;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The daemon process: takes the run lock (a second daemon exits at once), re-adopts the jobs on disk, serves
+ * the socket, and exits after an idle period with no live job and no client ({@code BGRUN_IDLE_TIMEOUT},
+ * default 10m). Jobs outlive it: {@code daemon stop} leaves them running for the next daemon to adopt.
+ */
+public final class DaemonMain {
+    static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
+
+    private DaemonMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StateRoot root = new StateRoot(Path.of(args[0])).ensure();
+        Consumer<String> log = message -> System.out.println(Instant.now() + " " + message);
+        try (FileChannel lockFile = FileChannel.open(root.runLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                log.accept("another daemon holds " + root.runLock() + "; exiting");
+                return;
+            }
+            run(root, log);
+        }
+    }
+
+    private static void run(StateRoot root, Consumer<String> log) throws IOException, InterruptedException {
+        long pid = ProcessHandle.current().pid();
+        Instant started = Instant.now();
+        log.accept("daemon " + pid + " starting on " + root.socket());
+        Supervisor supervisor = new Supervisor(root, log);
+        supervisor.recover();
+        Map<String, Handler> handlers = new HashMap<>();
+        Object stopSignal = new Object();
+        boolean[] stopRequested = {false};
+        Handler status = (a, r) -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("running", true);
+            s.put("pid", pid);
+            s.put("version", DaemonMain.class.getPackage().getImplementationVersion());
+            s.put("protocol", Protocol.VERSION);
+            s.put("started_at", started.toString());
+            s.put("uptime_ms", Duration.between(started, Instant.now()).toMillis());
+            s.put("root", root.dir().toString());
+            s.put("socket", root.socket().toString());
+            s.put("log", root.daemonLog().toString());
+            s.put("jobs", supervisor.jobs().size());
+            s.put("live_jobs", supervisor.liveCount());
+            s.put("rss_bytes", rss());
+            return s;
+        };
+        handlers.put("ping", status);
+        handlers.put("daemon.status", status);
+        handlers.put("daemon.stop", (a, r) -> {
+            synchronized (stopSignal) {
+                stopRequested[0] = true;
+                stopSignal.notifyAll();
+            }
+            return Map.of("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
+        });
+        new JobCommands(supervisor).register(handlers);
+
+        Duration idle = idleTimeout(log);
+        try (DaemonServer server = new DaemonServer(root.socket(), handlers, log)) {
+            server.start();
+            Files.writeString(root.dir().resolve("daemon.pid"), pid + "\n");
+            log.accept("daemon " + pid + " ready; idle timeout " + Durations.format(idle));
+            synchronized (stopSignal) {
+                while (!stopRequested[0]) {
+                    stopSignal.wait(1000);
+                    boolean idleNow = supervisor.liveCount() == 0 && server.connections() == 0
+                            && System.nanoTime() - server.lastActivity() > idle.toNanos();
+                    if (idleNow) {
+                        log.accept("idle for " + Durations.format(idle) + " with no live job; exiting");
+                        break;
+                    }
+                }
+            }
+            // Let the answer to daemon.stop reach its client before the socket goes.
+            Thread.sleep(50);
+        } finally {
+            supervisor.close();
+            Files.deleteIfExists(root.dir().resolve("daemon.pid"));
+            log.accept("daemon " + pid + " stopped");
+        }
+    }
+
+    private static Duration idleTimeout(Consumer<String> log) {
+        String text = System.getenv("BGRUN_IDLE_TIMEOUT");
+        if (text == null || text.isBlank()) {
+            return DEFAULT_IDLE;
+        }
+        Duration d = Durations.parse(text);
+        if (d == null) {
+            log.accept("BGRUN_IDLE_TIMEOUT=" + text + " is not a duration; using " + Durations.format(DEFAULT_IDLE));
+            return DEFAULT_IDLE;
+        }
+        return d;
+    }
+
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // not on Linux: unknown
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.json.JsonException;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Serves the protocol on the daemon's Unix socket: one virtual thread per connection, requests answered in
+ * order. A malformed request gets an error answer and the connection stays usable; only a request line over
+ * {@link Protocol#MAX_REQUEST_BYTES} closes it. Connections from another user are refused.
+ */
+public final class DaemonServer implements Closeable {
+    private final Path socket;
+    private final Map<String, Handler> handlers;
+    private final Consumer<String> log;
+    private final AtomicInteger connections = new AtomicInteger();
+    private ServerSocketChannel server;
+    private volatile long lastActivity = System.nanoTime();
+
+    public DaemonServer(Path socket, Map<String, Handler> handlers, Consumer<String> log) {
+        this.socket = socket;
+        this.handlers = handlers;
+        this.log = log;
+    }
+
+    /** Binds the socket (replacing a stale one: the caller holds the run lock) and starts accepting. */
+    public void start() throws IOException {
+        Files.deleteIfExists(socket);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        Thread.ofPlatform().name("bgrun-accept").daemon(true).start(this::acceptLoop);
+    }
+
+    /** Open connections right now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** When the last request arrived, as {@link System#nanoTime()}. */
+    public long lastActivity() {
+        return lastActivity;
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel channel = server.accept();
+                Thread.ofVirtual().name("bgrun-conn").start(() -> serve(channel));
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    log.accept("accept failed: " + e);
+                }
+            }
+        }
+    }
+
+    private void serve(SocketChannel channel) {
+        connections.incrementAndGet();
+        try (channel) {
+            OutputStream out = Channels.newOutputStream(channel);
+            if (!sameUser(channel)) {
+                write(out, Protocol.error(null, new BgrunException(ErrorType.ProtocolError,
+                        "connection refused: the daemon serves only its own user")));
+                return;
+            }
+            LineReader in = new LineReader(Channels.newInputStream(channel), Protocol.MAX_REQUEST_BYTES);
+            while (true) {
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (LineReader.TooLong e) {
+                    write(out, Protocol.error(null, new BgrunException(ErrorType.ProtocolError,
+                            "request line longer than " + Protocol.MAX_REQUEST_BYTES + " bytes; connection closed")));
+                    return;
+                }
+                if (line == null) {
+                    return;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                lastActivity = System.nanoTime();
+                if (!answer(line, out)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // The client went away mid-answer: nothing to tell it.
+        } finally {
+            connections.decrementAndGet();
+            lastActivity = System.nanoTime();
+        }
+    }
+
+    /** Answers one request line; false when the client is gone. */
+    private boolean answer(String line, OutputStream out) throws IOException {
+        Object id = null;
+        try {
+            Map<String, Object> request;
+            try {
+                request = Json.readObject(line);
+            } catch (JsonException e) {
+                throw new BgrunException(ErrorType.ProtocolError, "malformed request: " + e.getMessage());
+            }
+            id = request.get("id");
+            Object version = request.get("v");
+            if (!(version instanceof Long v) || v != Protocol.VERSION) {
+                throw new BgrunException(ErrorType.ProtocolError, "unsupported protocol version " + version
+                        + "; this daemon speaks version " + Protocol.VERSION,
+                        "the CLI and the daemon differ in version: run `bgrun daemon stop` to restart the daemon");
+            }
+            Object cmd = request.get("cmd");
+            Handler handler = cmd instanceof String name ? handlers.get(name) : null;
+            if (handler == null) {
+                throw new BgrunException(ErrorType.ProtocolError, "unknown command " + Json.write(cmd),
+                        "known commands: " + String.join(", ", new java.util.TreeSet<>(handlers.keySet())));
+            }
+            Object args = request.getOrDefault("args", Map.of());
+            if (!(args instanceof Map<?, ?>)) {
+                throw new BgrunException(ErrorType.ProtocolError, "\"args\" must be a JSON object");
+            }
+            Object requestId = id;
+            @SuppressWarnings("unchecked")
+            Object data = handler.handle((Map<String, Object>) args, item -> {
+                try {
+                    write(out, Protocol.item(requestId, item));
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            write(out, Protocol.ok(id, data));
+        } catch (BgrunException e) {
+            write(out, Protocol.error(id, e));
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception | Error e) {
+            log.accept("internal error answering " + line.substring(0, Math.min(200, line.length())) + ": " + e);
+            write(out, Protocol.error(id, new BgrunException(ErrorType.Internal, "internal error: " + e)));
+        }
+        return true;
+    }
+
+    private static void write(OutputStream out, Object message) throws IOException {
+        out.write((Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static boolean sameUser(SocketChannel channel) {
+        try {
+            var peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+            return peer.user().getName().equals(System.getProperty("user.name"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        Files.deleteIfExists(socket);
+    }
+}

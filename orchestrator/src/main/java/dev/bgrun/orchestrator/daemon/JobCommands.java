@@ -1,0 +1,235 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.logs.LogLine;
+import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.supervisor.Job;
+import dev.bgrun.orchestrator.supervisor.RunRequest;
+import dev.bgrun.orchestrator.supervisor.Supervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** The protocol commands about jobs: run, list, status, stop, kill, restart, clean, wait, tail. */
+final class JobCommands {
+    private final Supervisor supervisor;
+
+    JobCommands(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    void register(Map<String, Handler> handlers) {
+        handlers.put("run", (a, r) -> run(new Args(a)));
+        handlers.put("list", (a, r) -> list(new Args(a)));
+        handlers.put("status", (a, r) -> status(new Args(a)));
+        handlers.put("stop", (a, r) -> stop(new Args(a)));
+        handlers.put("kill", (a, r) -> kill(new Args(a)));
+        handlers.put("restart", (a, r) -> restart(new Args(a)));
+        handlers.put("clean", (a, r) -> clean(new Args(a)));
+        handlers.put("wait", (a, r) -> await(new Args(a)));
+        handlers.put("tail", (a, r) -> tail(new Args(a), r));
+    }
+
+    private Object run(Args a) throws Exception {
+        String name = a.string("name");
+        Map<String, String> env = new LinkedHashMap<>();
+        a.object("env").forEach((k, v) -> env.put(k, String.valueOf(v)));
+        RunRequest request = new RunRequest(name, a.required("workspace"), a.object("spec"), a.string("project"),
+                a.required("cwd"), env, a.flag("replace"));
+        Supervisor.Started started = supervisor.run(request);
+        Map<String, Object> view = started.job().view(false);
+        view.put("reused", started.reused());
+        return view;
+    }
+
+    private Object list(Args a) {
+        List<String> states = a.strings("state");
+        for (String s : states) {
+            if (JobState.fromKeyword(s) == null) {
+                throw new BgrunException(ErrorType.UsageError, "unknown state \"" + s + "\"", "states: waiting, "
+                        + "starting, running, ready, restarting, exited, failed, stopped, blocked");
+            }
+        }
+        List<Map<String, Object>> views = new ArrayList<>();
+        for (Job job : select(a)) {
+            views.add(job.view(a.flag("show_env")));
+        }
+        return Map.of("jobs", views);
+    }
+
+    /** The jobs matching the filters: workspace, tag, state, name (each a list: any of). */
+    private List<Job> select(Args a) {
+        String workspace = a.string("workspace");
+        List<String> tags = a.strings("tag");
+        List<String> states = a.strings("state");
+        List<String> names = a.strings("name");
+        return supervisor.jobs().stream()
+                .filter(j -> workspace == null || j.workspace().equals(workspace))
+                .filter(j -> tags.isEmpty() || j.spec().tags().stream().anyMatch(tags::contains))
+                .filter(j -> states.isEmpty() || states.contains(j.state().keyword()))
+                .filter(j -> names.isEmpty() || names.contains(j.name()))
+                .toList();
+    }
+
+    private Job job(Args a) {
+        return supervisor.resolve(a.required("ref"), a.string("current_workspace"));
+    }
+
+    private Object status(Args a) {
+        Job job = job(a);
+        Map<String, Object> view = job.view(a.flag("show_env"));
+        LogStore logs = supervisor.logs(job);
+        view.put("log", Map.of("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
+                "lines", logs.lineCount()));
+        view.put("transitions", job.transitions());
+        return view;
+    }
+
+    private Object stop(Args a) throws InterruptedException {
+        List<Job> targets = new ArrayList<>();
+        for (String ref : a.strings("refs")) {
+            targets.add(supervisor.resolve(ref, a.string("current_workspace")));
+        }
+        if (a.flag("all") || a.string("workspace") != null || !a.strings("tag").isEmpty()) {
+            targets.addAll(select(a).stream().filter(j -> j.state().alive()).toList());
+        }
+        if (targets.isEmpty() && a.strings("refs").isEmpty()) {
+            throw new BgrunException(ErrorType.UsageError, "nothing to stop: name jobs, or use --workspace, --tag or --all");
+        }
+        // Newest first: in a stack started in order, dependents were created after what they wait for.
+        List<Job> ordered = new ArrayList<>(new java.util.LinkedHashSet<>(targets));
+        ordered.sort(java.util.Comparator.comparing((Job j) -> (String) j.view(false).get("created_at")).reversed());
+        List<String> stopped = new ArrayList<>();
+        for (Job job : ordered) {
+            if (job.state().alive()) {
+                supervisor.stop(job);
+                stopped.add(job.id());
+            }
+        }
+        return Map.of("stopped", stopped);
+    }
+
+    private Object kill(Args a) throws InterruptedException {
+        String signal = a.string("signal");
+        if (signal == null) {
+            return Map.of("killed", ((Map<?, ?>) stop(a)).get("stopped"));
+        }
+        List<String> killed = new ArrayList<>();
+        for (String ref : a.strings("refs")) {
+            Job job = supervisor.resolve(ref, a.string("current_workspace"));
+            supervisor.signal(job, signal);
+            killed.add(job.id());
+        }
+        return Map.of("killed", killed, "signal", signal);
+    }
+
+    private Object restart(Args a) throws InterruptedException {
+        Job job = job(a);
+        supervisor.restart(job);
+        return job.view(false);
+    }
+
+    private Object clean(Args a) {
+        List<Job> targets = new ArrayList<>();
+        for (String ref : a.strings("refs")) {
+            targets.add(supervisor.resolve(ref, a.string("current_workspace")));
+        }
+        if (a.strings("refs").isEmpty()) {
+            targets.addAll(select(a));
+        }
+        List<String> removed = new ArrayList<>();
+        for (Job job : targets) {
+            if (job.state().terminal()) {
+                supervisor.remove(job);
+                removed.add(job.id());
+            }
+        }
+        return Map.of("removed", removed);
+    }
+
+    private Object await(Args a) throws InterruptedException {
+        Job job = job(a);
+        long started = System.nanoTime();
+        Duration timeout = Duration.ofMillis(a.number("timeout_ms", 60_000));
+        boolean oneshot = job.spec().oneshot();
+        JobState state = supervisor.await(job, s -> s == JobState.READY || s.terminal(), timeout);
+        Map<String, Object> view = job.view(false);
+        boolean ready = state == JobState.READY || oneshot && state == JobState.EXITED;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ready", ready);
+        out.put("timed_out", !ready && !state.terminal());
+        out.put("state", state.keyword());
+        out.put("reason", view.get("reason"));
+        out.put("exit_code", view.get("exit_code"));
+        out.put("elapsed_ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        out.put("id", job.id());
+        out.put("name", job.name());
+        return out;
+    }
+
+    private Object tail(Args a, Handler.Responder responder) throws InterruptedException {
+        Job job = job(a);
+        LogStore logs = supervisor.logs(job);
+        int lines = (int) Math.max(0, a.number("lines", 20));
+        if (!a.flag("follow")) {
+            logs.catchUp(currentIncarnation(job), false);
+            List<Map<String, Object>> shown = logs.tail(lines).stream().map(LogLine::toJson).toList();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("lines", shown);
+            out.put("total_lines", logs.lineCount());
+            out.put("shown", shown.size());
+            out.put("files", Map.of("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
+            return out;
+        }
+        LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
+        Consumer<LogLine> listener = queue::add;
+        logs.addListener(listener);
+        try {
+            logs.catchUp(currentIncarnation(job), false);
+            long last = 0;
+            for (LogLine line : logs.tail(lines)) {
+                if (!responder.item(line.toJson())) {
+                    return null;
+                }
+                last = line.number();
+            }
+            while (true) {
+                LogLine line = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    if (line.number() > last) {
+                        if (!responder.item(line.toJson())) {
+                            return null;
+                        }
+                        last = line.number();
+                    }
+                    continue;
+                }
+                JobState state = job.state();
+                if (state.terminal()) {
+                    logs.catchUp(currentIncarnation(job), true);
+                    for (LogLine rest : logs.range(last + 1, Integer.MAX_VALUE)) {
+                        if (!responder.item(rest.toJson())) {
+                            return null;
+                        }
+                        last = rest.number();
+                    }
+                    return Map.of("ended", true, "state", state.keyword(), "last_line", last);
+                }
+            }
+        } finally {
+            logs.removeListener(listener);
+        }
+    }
+
+    private static int currentIncarnation(Job job) {
+        return ((Number) job.view(false).get("incarnation")).intValue();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.bgrun.orchestrator.state;
+
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The per-user state directory: the daemon's socket, locks and log, and each job's record and output. It is
+ * the owner's alone (0700); bgrun refuses a root that another user owns.
+ */
+public final class StateRoot {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private final Path dir;
+
+    public StateRoot(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** {@code BGRUN_HOME}, else {@code $XDG_STATE_HOME/bgrun}, else {@code ~/.local/state/bgrun}. */
+    public static StateRoot fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    static StateRoot fromEnvironment(Map<String, String> env) {
+        String home = env.get("BGRUN_HOME");
+        if (home != null && !home.isBlank()) {
+            return new StateRoot(Path.of(home));
+        }
+        String xdg = env.get("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return new StateRoot(Path.of(xdg, "bgrun"));
+        }
+        return new StateRoot(Path.of(System.getProperty("user.home"), ".local", "state", "bgrun"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path socket() {
+        return dir.resolve("daemon.sock");
+    }
+
+    /** Held by a CLI call while it starts the daemon, so that racing calls start exactly one. */
+    public Path startLock() {
+        return dir.resolve("daemon.start.lock");
+    }
+
+    /** Held by the running daemon for its whole life: a second daemon cannot take it and exits. */
+    public Path runLock() {
+        return dir.resolve("daemon.run.lock");
+    }
+
+    public Path daemonLog() {
+        return dir.resolve("daemon.log");
+    }
+
+    public Path jobsDir() {
+        return dir.resolve("jobs");
+    }
+
+    public Path jobDir(String id) {
+        return jobsDir().resolve(id);
+    }
+
+    /** Creates the root (0700) or checks an existing one: it must be a directory this user owns, kept private. */
+    public StateRoot ensure() {
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir.getParent());
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another call created it first; checked below
+                }
+            }
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new BgrunException(ErrorType.StateError, "the state root " + dir + " is not a directory",
+                        "remove it, or point BGRUN_HOME elsewhere");
+            }
+            String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+            String me = System.getProperty("user.name");
+            if (!owner.equals(me)) {
+                throw new BgrunException(ErrorType.StateError, "the state root " + dir + " belongs to " + owner + ", not " + me,
+                        "use a state root of your own (BGRUN_HOME)");
+            }
+            if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(dir, OWNER_ONLY);
+            }
+            Files.createDirectories(jobsDir());
+            return this;
+        } catch (IOException e) {
+            throw new BgrunException(ErrorType.StateError, "cannot prepare the state root " + dir + ": " + e.getMessage(),
+                    "check that the directory is writable, or point BGRUN_HOME elsewhere", Map.of("dir", dir.toString()), e);
+        }
+    }
+}

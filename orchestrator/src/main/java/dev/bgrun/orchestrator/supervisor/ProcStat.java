@@ -1,0 +1,70 @@
+package dev.bgrun.orchestrator.supervisor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Facts about a process read from {@code /proc}: its kernel start time (which, with the pid, names a process
+ * uniquely: a pid alone can be reused), whether it is a zombie, its resident memory.
+ */
+public final class ProcStat {
+    private static final long PAGE_SIZE = 4096;
+
+    private ProcStat() {
+    }
+
+    /** The fields of {@code /proc/PID/stat} after the command name, or null when the process is gone. */
+    private static String[] fields(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name is in parentheses and may hold spaces or parentheses itself.
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    /** The kernel start time in clock ticks since boot, or -1 when the process is gone. */
+    public static long startTime(long pid) {
+        String[] f = fields(pid);
+        return f == null ? -1 : Long.parseLong(f[19]);
+    }
+
+    /** Whether a process with this pid and start time is running (a zombie counts as gone). */
+    public static boolean alive(long pid, long startTime) {
+        String[] f = fields(pid);
+        return f != null && !f[0].equals("Z") && !f[0].equals("X") && (startTime < 0 || Long.parseLong(f[19]) == startTime);
+    }
+
+    /** The process group, or -1 when the process is gone. */
+    public static long processGroup(long pid) {
+        String[] f = fields(pid);
+        return f == null ? -1 : Long.parseLong(f[2]);
+    }
+
+    /** Resident memory in bytes, 0 when the process is gone. */
+    public static long rssBytes(long pid) {
+        String[] f = fields(pid);
+        return f == null ? 0 : Long.parseLong(f[21]) * PAGE_SIZE;
+    }
+
+    /** Every live process whose process group is {@code pgid} (scans /proc). */
+    public static List<Long> groupMembers(long pgid) {
+        List<Long> members = new ArrayList<>();
+        try (var dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path dir : dirs) {
+                long pid = Long.parseLong(dir.getFileName().toString());
+                String[] f = fields(pid);
+                if (f != null && Long.parseLong(f[2]) == pgid && !f[0].equals("Z")) {
+                    members.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            // /proc unreadable: report what was found
+        }
+        return members;
+    }
+}

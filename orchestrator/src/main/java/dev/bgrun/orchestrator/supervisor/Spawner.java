@@ -1,0 +1,110 @@
+package dev.bgrun.orchestrator.supervisor;
+
+import dev.bgrun.orchestrator.config.Command;
+import dev.bgrun.orchestrator.logs.LogStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts one incarnation of a job. The process tree is:
+ * <pre>
+ *   daemon
+ *     └─ sh (the wrapper: waits for the job, writes its exit status to exit.N)
+ *          └─ job (its own session and process group, via setsid; writes pid.N first)
+ * </pre>
+ * The job writes its output straight into the log files, and the wrapper records its exit status, so
+ * neither depends on the daemon: a daemon that dies and comes back finds both on disk. The wrapper lives
+ * outside the job's process group, so stopping the job never kills it before it has recorded the exit.
+ */
+final class Spawner {
+    /**
+     * $1: the exit file; $2: the stdin FIFO or "-"; then the argv. The inner sh writes its own pid (which the
+     * job keeps, since setsid execs without forking in a process that is not a group leader) and then execs.
+     */
+    private static final String WRAPPER = """
+            f=$1; in=$2; shift 2
+            if [ "$in" != - ]; then exec 0<>"$in"; fi
+            /bin/sh -c 'echo $$ > "$0"; exec %s "$@"' "$f.pid" "$@"
+            c=$?
+            echo "$c" > "$f.tmp" && mv "$f.tmp" "$f"
+            """;
+    private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "setsid";
+
+    /** A started incarnation: the wrapper process and the files that will tell about the job. */
+    record Spawned(Process wrapper, Path exitFile, Path pidFile) {
+    }
+
+    private Spawner() {
+    }
+
+    static Path exitFile(Path jobDir, int incarnation) {
+        return jobDir.resolve("exit." + incarnation);
+    }
+
+    static Spawned spawn(Path jobDir, Command command, Path cwd, Map<String, String> env, boolean stdin,
+                         int incarnation) throws IOException {
+        Path exitFile = exitFile(jobDir, incarnation);
+        Files.deleteIfExists(exitFile);
+        Path pidFile = jobDir.resolve(exitFile.getFileName() + ".pid");
+        Files.deleteIfExists(pidFile);
+        String fifo = "-";
+        if (stdin) {
+            Path path = jobDir.resolve("stdin.fifo");
+            if (!Files.exists(path)) {
+                Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).start();
+                try {
+                    if (mkfifo.waitFor() != 0) {
+                        throw new IOException("mkfifo " + path + " failed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            fifo = path.toString();
+        }
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER.formatted(SETSID), "bgrun-wrapper",
+                exitFile.toString(), fifo));
+        argv.addAll(command.processArgv());
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(jobDir.resolve(LogStore.STDOUT).toFile()));
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(LogStore.STDERR).toFile()));
+        return new Spawned(builder.start(), exitFile, pidFile);
+    }
+
+    /** The job's pid once the wrapper wrote it, or null if the job ended (or the wrapper died) first. */
+    static Long awaitPid(Spawned spawned, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        long pause = 1;
+        while (System.nanoTime() < deadline) {
+            Long pid = readNumber(spawned.pidFile());
+            if (pid != null) {
+                return pid;
+            }
+            if (!spawned.wrapper().isAlive()) {
+                return readNumber(spawned.pidFile());
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 20);
+        }
+        return null;
+    }
+
+    /** The number a wrapper file holds, or null when it is missing or not yet complete. */
+    static Long readNumber(Path file) {
+        try {
+            String text = Files.readString(file).strip();
+            return text.isEmpty() ? null : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+}

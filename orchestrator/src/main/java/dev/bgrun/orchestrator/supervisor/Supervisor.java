@@ -1,0 +1,618 @@
+package dev.bgrun.orchestrator.supervisor;
+
+import dev.bgrun.orchestrator.config.Command;
+import dev.bgrun.orchestrator.config.Interpolation;
+import dev.bgrun.orchestrator.config.JobKeys;
+import dev.bgrun.orchestrator.config.JobSpec;
+import dev.bgrun.orchestrator.config.JsonSpecs;
+import dev.bgrun.orchestrator.config.RestartPolicy;
+import dev.bgrun.orchestrator.config.Signals;
+import dev.bgrun.orchestrator.config.SpecKey;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.logs.LogLine;
+import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.logs.LogWatcher;
+import dev.bgrun.orchestrator.state.JobStore;
+import dev.bgrun.orchestrator.state.StateRoot;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Owns the daemon's jobs: starts incarnations, learns of their exits, applies restart policies and limits,
+ * stops process trees, persists every change, and re-adopts jobs after a daemon restart.
+ */
+public final class Supervisor implements AutoCloseable {
+    private static final Duration LIMIT_CHECK = Duration.ofSeconds(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What the daemon holds for a job beyond its record: its log store and pending timers. */
+    private static final class Live {
+        final LogStore logs;
+        WatchKey watch;
+        ScheduledFuture<?> restart;
+        ScheduledFuture<?> runtimeLimit;
+        ScheduledFuture<?> readyTimeout;
+        Consumer<LogLine> readiness;
+        Instant incarnationStart;
+        String failReason;
+        int streak;
+
+        Live(LogStore logs) {
+            this.logs = logs;
+        }
+
+        void cancelTimers() {
+            for (ScheduledFuture<?> f : new ScheduledFuture<?>[]{restart, runtimeLimit, readyTimeout}) {
+                if (f != null) {
+                    f.cancel(false);
+                }
+            }
+            restart = runtimeLimit = readyTimeout = null;
+            if (readiness != null) {
+                logs.removeListener(readiness);
+                readiness = null;
+            }
+        }
+    }
+
+    private final StateRoot root;
+    private final JobStore store;
+    private final Consumer<String> log;
+    private final LogWatcher watcher;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+
+    public Supervisor(StateRoot root, Consumer<String> log) throws IOException {
+        this.root = root;
+        this.store = new JobStore(root);
+        this.log = log;
+        this.watcher = new LogWatcher(log);
+        this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory());
+        timers.scheduleWithFixedDelay(this::checkLimits, LIMIT_CHECK.toMillis(), LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- queries
+
+    public List<Job> jobs() {
+        List<Job> all = new ArrayList<>(jobs.values());
+        all.sort(java.util.Comparator.comparing((Job j) -> j.createdAt).thenComparing(Job::id));
+        return all;
+    }
+
+    public Job resolve(String ref, String currentWorkspace) {
+        return JobResolver.resolve(jobs.values(), ref, currentWorkspace);
+    }
+
+    public LogStore logs(Job job) {
+        return live.get(job.id()).logs;
+    }
+
+    public Path logDir(Job job) {
+        return root.jobDir(job.id());
+    }
+
+    public long liveCount() {
+        return jobs.values().stream().filter(j -> j.state().alive()).count();
+    }
+
+    /** Blocks until the job's state satisfies {@code until} or the timeout passes; returns the state then. */
+    public JobState await(Job job, Predicate<JobState> until, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (job) {
+            while (!until.test(job.state)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(job, left);
+            }
+            return job.state;
+        }
+    }
+
+    // ---- run
+
+    /** The job run returned, and whether it was an alive job of the same name rather than a new start. */
+    public record Started(Job job, boolean reused) {
+    }
+
+    public Started run(RunRequest request) throws IOException, InterruptedException {
+        JobSpec spec = JsonSpecs.read(request.name() == null ? "job" : request.name(), request.spec(), "job spec");
+        Job existing = request.name() == null ? null : jobs.values().stream()
+                .filter(j -> j.name().equals(request.name()) && j.workspace().equals(request.workspace()))
+                .findFirst().orElse(null);
+        if (existing != null && existing.state().alive() && !request.replace()) {
+            return new Started(existing, true);
+        }
+        String id = existing != null ? existing.id() : newId();
+        if (existing != null) {
+            stop(existing);
+        }
+        String name = request.name() != null ? request.name() : id;
+        Job job = new Job(id, name, request.workspace(), JsonSpecs.setKeys(spec), request.projectFile(), request.cwd(),
+                request.callerEnv(), existing != null ? existing.createdAt : Instant.now());
+        if (existing != null) {
+            job.incarnation = existing.incarnation;
+            job.transitions.addAll(existing.transitions);
+        }
+        jobs.put(id, job);
+        Live l = live.computeIfAbsent(id, k -> new Live(new LogStore(root.jobDir(id))));
+        if (l.watch == null) {
+            l.watch = watcher.watch(root.jobDir(id), () -> catchUp(job));
+        }
+        l.streak = 0;
+        start(job);
+        return new Started(job, false);
+    }
+
+    private static String newId() {
+        byte[] bytes = new byte[5];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private void catchUp(Job job) {
+        Live l = live.get(job.id());
+        if (l != null) {
+            l.logs.catchUp(job.incarnation, false);
+        }
+    }
+
+    // ---- one incarnation
+
+    private void start(Job job) {
+        Live l = live.get(job.id());
+        int incarnation;
+        synchronized (job) {
+            l.logs.catchUp(job.incarnation, true); // what the last incarnation wrote is its own
+            job.incarnation++;
+            incarnation = job.incarnation;
+            job.stopRequested = false;
+            job.exitCode = null;
+            job.signal = null;
+            job.pid = job.pidStart = job.wrapperPid = job.wrapperStart = null;
+            job.readyAt = job.endedAt = null;
+            l.failReason = null;
+            l.incarnationStart = Instant.now();
+            job.transition(JobState.STARTING, incarnation == 1 ? "starting" : "starting incarnation " + incarnation);
+        }
+        Spawner.Spawned spawned;
+        try {
+            Map<String, String> env = environment(job);
+            Command cmd = interpolate(job, job.spec.cmd(), env);
+            Path cwd = Path.of(job.cwd);
+            if (!Files.isDirectory(cwd)) {
+                throw new IOException("working directory " + cwd + " does not exist");
+            }
+            spawned = Spawner.spawn(root.jobDir(job.id()), cmd, cwd, env, job.spec.get(JobKeys.STDIN), incarnation);
+            Long pid = Spawner.awaitPid(spawned, 10_000);
+            synchronized (job) {
+                job.wrapperPid = spawned.wrapper().pid();
+                job.wrapperStart = ProcStat.startTime(job.wrapperPid);
+                job.pid = pid;
+                job.pidStart = pid == null ? null : ProcStat.startTime(pid);
+                job.startedAt = Instant.now();
+                job.transition(JobState.RUNNING, "spawned" + (pid == null ? "" : " pid " + pid));
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (job) {
+                job.endedAt = Instant.now();
+                job.transition(JobState.FAILED, "could not start: " + e.getMessage());
+            }
+            persist(job);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        spawned.wrapper().onExit().thenRunAsync(() -> onExit(job, incarnation), timers);
+        armIncarnation(job, l, incarnation);
+        persist(job);
+    }
+
+    /** Readiness (log rules) and the runtime limit of a running incarnation. */
+    private void armIncarnation(Job job, Live l, int incarnation) {
+        JobSpec spec = job.spec;
+        Duration maxRuntime = spec.get(JobKeys.MAX_RUNTIME_MS);
+        if (maxRuntime != null) {
+            Duration left = maxRuntime.minus(Duration.between(l.incarnationStart, Instant.now()));
+            l.runtimeLimit = timers.schedule(() -> limitKill(job, incarnation,
+                    "ran longer than max-runtime-ms (" + dev.bgrun.orchestrator.config.Durations.format(maxRuntime) + ")"),
+                    Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+        }
+        List<SpecKey<?>> rules = spec.readinessRules();
+        if (rules.isEmpty()) {
+            markReady(job, incarnation, "no readiness rule: ready once spawned");
+            return;
+        }
+        String substring = spec.get(JobKeys.READY_WHEN);
+        String regex = spec.get(JobKeys.READY_WHEN_REGEX);
+        Pattern pattern = regex == null ? null : Pattern.compile(regex);
+        if (substring != null || pattern != null) {
+            Consumer<LogLine> readiness = line -> {
+                if (line.incarnation() == incarnation && (substring != null && line.text().contains(substring)
+                        || pattern != null && pattern.matcher(line.text()).find())) {
+                    markReady(job, incarnation, "line " + line.number() + " matched: " + abbreviate(line.text()));
+                }
+            };
+            l.readiness = readiness;
+            l.logs.addListener(readiness);
+            // The line may have been written before the listener was added.
+            long count = l.logs.lineCount();
+            l.logs.catchUp(incarnation, false);
+            for (LogLine line : l.logs.range(Math.max(1, count - 1000), 1000)) {
+                readiness.accept(line);
+            }
+        }
+        Duration timeout = spec.readyTimeout();
+        l.readyTimeout = timers.schedule(() -> {
+            if (job.state() == JobState.RUNNING && job.incarnation == incarnation) {
+                limitKill(job, incarnation, "not ready within ready-timeout (" + dev.bgrun.orchestrator.config.Durations.format(timeout)
+                        + "): " + String.join(", ", rules.stream().map(SpecKey::name).toList()) + " did not hold");
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void markReady(Job job, int incarnation, String why) {
+        boolean changed;
+        synchronized (job) {
+            changed = job.incarnation == incarnation && job.state == JobState.RUNNING;
+            if (changed) {
+                job.readyAt = Instant.now();
+                job.transition(JobState.READY, why);
+            }
+        }
+        if (changed) {
+            Live l = live.get(job.id());
+            if (l.readiness != null) {
+                l.logs.removeListener(l.readiness);
+                l.readiness = null;
+            }
+            if (l.readyTimeout != null) {
+                l.readyTimeout.cancel(false);
+            }
+            persist(job);
+        }
+    }
+
+    private void onExit(Job job, int incarnation) {
+        Live l = live.get(job.id());
+        synchronized (job) {
+            if (job.incarnation != incarnation || job.state.terminal() || job.state == JobState.RESTARTING) {
+                return; // a late exit of an old incarnation never changes the new one
+            }
+        }
+        l.logs.catchUp(incarnation, true);
+        Long code = Spawner.readNumber(Spawner.exitFile(root.jobDir(job.id()), incarnation));
+        boolean restart;
+        Duration delay = Duration.ZERO;
+        synchronized (job) {
+            l.cancelTimers();
+            job.endedAt = Instant.now();
+            job.exitCode = code == null ? null : code.intValue();
+            job.signal = code != null && code > 128 && code <= 128 + Signals.names().size()
+                    ? Signals.names().get((int) (code - 129)) : null;
+            String why = exitReason(job, l);
+            JobState end = job.stopRequested ? JobState.STOPPED
+                    : l.failReason == null && code != null && code == 0 ? JobState.EXITED : JobState.FAILED;
+            restart = !job.stopRequested && shouldRestart(job.spec, end, job.restarts);
+            if (restart) {
+                Duration ran = Duration.between(l.incarnationStart, job.endedAt);
+                l.streak = Backoff.stable(ran, job.spec.get(JobKeys.BACKOFF_MAX_MS)) ? 0 : l.streak + 1;
+                delay = Backoff.delay(job.spec.get(JobKeys.BACKOFF_MS), job.spec.get(JobKeys.BACKOFF_MAX_MS), l.streak - 1);
+                job.transition(JobState.RESTARTING, why + "; restart " + (job.restarts + 1) + " in " + delay.toMillis() + "ms");
+            } else {
+                Integer max = job.spec.get(JobKeys.MAX_RESTARTS);
+                boolean gaveUp = !job.stopRequested && max != null && job.restarts >= max
+                        && shouldRestart(job.spec, end, -1);
+                job.transition(end, gaveUp ? why + "; gave up after " + job.restarts + " restarts (max-restarts)" : why);
+            }
+        }
+        persist(job);
+        if (restart) {
+            synchronized (job) {
+                l.restart = timers.schedule(() -> restartNow(job, incarnation), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void restartNow(Job job, int fromIncarnation) {
+        synchronized (job) {
+            if (job.state != JobState.RESTARTING || job.incarnation != fromIncarnation || job.stopRequested) {
+                return;
+            }
+            job.restarts++;
+        }
+        Thread.ofVirtual().start(() -> start(job));
+    }
+
+    private static String exitReason(Job job, Live l) {
+        if (job.stopRequested) {
+            return "stopped by user";
+        }
+        if (l.failReason != null) {
+            return l.failReason;
+        }
+        if (job.exitCode == null) {
+            return "exit status unknown (the wrapper ended without recording it)";
+        }
+        if (job.signal != null) {
+            return "killed by signal SIG" + job.signal + " (exit status " + job.exitCode + ")";
+        }
+        return "exited with code " + job.exitCode;
+    }
+
+    /** {@code restarts < 0} asks whether the policy alone would restart. */
+    private static boolean shouldRestart(JobSpec spec, JobState end, int restarts) {
+        RestartPolicy policy = spec.restart();
+        boolean wanted = switch (policy) {
+            case NEVER -> false;
+            case ON_FAILURE, ON_CRASH -> end == JobState.FAILED;
+            case ALWAYS -> end == JobState.FAILED || end == JobState.EXITED;
+        };
+        Integer max = spec.get(JobKeys.MAX_RESTARTS);
+        return wanted && (restarts < 0 || max == null || restarts < max);
+    }
+
+    /** A limit or readiness timeout fails the incarnation: its tree is stopped like a user stop, but it counts as failed. */
+    private void limitKill(Job job, int incarnation, String reason) {
+        Live l = live.get(job.id());
+        long pid;
+        long start;
+        synchronized (job) {
+            if (job.incarnation != incarnation || job.state.terminal() || job.pid == null || l.failReason != null) {
+                return;
+            }
+            l.failReason = reason;
+            pid = job.pid;
+            start = job.pidStart == null ? -1 : job.pidStart;
+        }
+        log.accept("job " + job.id() + " (" + job.name() + "): " + reason);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Stopper.stop(pid, start, job.spec.get(JobKeys.STOP_SIGNAL), job.spec.get(JobKeys.STOP_TIMEOUT),
+                        () -> !ProcStat.alive(pid, start));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void checkLimits() {
+        for (Job job : jobs.values()) {
+            Integer maxRss = job.spec.get(JobKeys.MAX_RSS_MB);
+            JobState state = job.state();
+            if (maxRss == null || job.pid == null || !(state == JobState.RUNNING || state == JobState.READY)) {
+                continue;
+            }
+            long rss = Stopper.snapshot(job.pid).stream().mapToLong(p -> ProcStat.rssBytes(p.pid())).sum();
+            if (rss > maxRss * 1024L * 1024L) {
+                limitKill(job, job.incarnation, "resident memory " + rss / (1024 * 1024) + " MiB over max-rss-mb (" + maxRss + ")");
+            }
+        }
+    }
+
+    // ---- environment
+
+    private Map<String, String> environment(Job job) throws IOException {
+        JobSpec spec = job.spec;
+        Map<String, String> env = new LinkedHashMap<>(job.baseEnv);
+        for (String file : spec.get(JobKeys.ENV_FILE)) {
+            env.putAll(EnvFiles.read(Path.of(job.cwd).resolve(file)));
+        }
+        synchronized (job) {
+            for (String variable : spec.get(JobKeys.ALLOCATE_PORT)) {
+                job.ports.computeIfAbsent(variable, v -> freePort());
+            }
+            job.ports.forEach((k, v) -> env.put(k, v.toString()));
+        }
+        Map<String, String> own = new LinkedHashMap<>(spec.env());
+        job.ports.forEach((k, v) -> own.putIfAbsent(k, v.toString()));
+        for (Map.Entry<String, String> e : spec.env().entrySet()) {
+            env.put(e.getKey(), resolve(job, e.getValue(), own, env));
+        }
+        env.put("BGRUN_JOB_ID", job.id());
+        env.put("BGRUN_JOB_NAME", job.name());
+        env.put("BGRUN_WORKSPACE", job.workspace());
+        return env;
+    }
+
+    private Command interpolate(Job job, Command cmd, Map<String, String> env) {
+        List<String> argv = cmd.argv().stream().map(a -> resolve(job, a, env, env)).toList();
+        return new Command(argv, cmd.shell());
+    }
+
+    /** Resolves ${VAR} from the job's own variables and ${job.VAR} from a job of the same workspace. */
+    private String resolve(Job job, String text, Map<String, String> own, Map<String, String> env) {
+        return Interpolation.resolve(text, ref -> {
+            if (ref.ownVariable() || ref.job().equals(job.name())) {
+                String v = own.get(ref.variable());
+                return v != null ? v : ref.ownVariable() ? null : env.get(ref.variable());
+            }
+            Job other = jobs.values().stream()
+                    .filter(j -> j.name().equals(ref.job()) && j.workspace().equals(job.workspace()))
+                    .findFirst().orElseThrow(() -> new BgrunException(ErrorType.InvalidState, ref.text()
+                            + ": no job \"" + ref.job() + "\" in workspace " + job.workspace(),
+                            "start \"" + ref.job() + "\" first (run-group starts dependencies in order)"));
+            synchronized (other) {
+                Integer port = other.ports.get(ref.variable());
+                String value = port != null ? port.toString() : other.spec.env().get(ref.variable());
+                if (value == null) {
+                    throw new BgrunException(ErrorType.InvalidState, ref.text() + ": job \"" + ref.job()
+                            + "\" has no variable " + ref.variable());
+                }
+                return value;
+            }
+        });
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new BgrunException(ErrorType.IoError, "cannot allocate a port: " + e.getMessage());
+        }
+    }
+
+    // ---- user actions
+
+    /** Stops the job's tree (stop-signal, grace, KILL) and waits until it is recorded as stopped. */
+    public void stop(Job job) throws InterruptedException {
+        Live l = live.get(job.id());
+        Long pid;
+        Long start;
+        synchronized (job) {
+            if (job.state.terminal()) {
+                return;
+            }
+            job.stopRequested = true;
+            l.cancelTimers();
+            pid = job.pid;
+            start = job.pidStart;
+            if (job.state == JobState.RESTARTING || job.state == JobState.WAITING || pid == null) {
+                job.endedAt = Instant.now();
+                job.transition(JobState.STOPPED, "stopped by user");
+            }
+        }
+        if (pid != null && job.state().alive()) {
+            long s = start == null ? -1 : start;
+            Long wrapper = job.wrapperPid;
+            Long wrapperStart = job.wrapperStart;
+            Stopper.stop(pid, s, job.spec.get(JobKeys.STOP_SIGNAL), job.spec.get(JobKeys.STOP_TIMEOUT),
+                    () -> wrapper == null || !ProcStat.alive(wrapper, wrapperStart == null ? -1 : wrapperStart));
+            JobState state = await(job, JobState::terminal, Duration.ofSeconds(5));
+            if (state.alive()) {
+                onExit(job, job.incarnation); // the wrapper is gone too: settle from what is on disk
+            }
+        }
+        persist(job);
+    }
+
+    /** Sends one signal to the job's process group; what follows is up to the job. */
+    public void signal(Job job, String signal) {
+        Long pid = job.pid;
+        if (pid == null || !job.state().alive()) {
+            throw new BgrunException(ErrorType.InvalidState, "job " + job.name() + " is " + job.state().keyword()
+                    + ": no process to signal");
+        }
+        int errno = Stopper.signal(pid, signal);
+        if (errno != 0) {
+            throw new BgrunException(ErrorType.InvalidState, "cannot signal job " + job.name() + ": errno " + errno);
+        }
+    }
+
+    /** Stops the job if alive, then starts a new incarnation with the same id, name and spec. */
+    public void restart(Job job) throws InterruptedException {
+        stop(job);
+        live.get(job.id()).streak = 0;
+        start(job);
+    }
+
+    /** Removes an ended job, its record and its logs. */
+    public void remove(Job job) {
+        if (job.state().alive()) {
+            throw new BgrunException(ErrorType.InvalidState, "job " + job.name() + " is " + job.state().keyword(),
+                    "stop it first");
+        }
+        Live l = live.remove(job.id());
+        if (l != null) {
+            l.cancelTimers();
+            if (l.watch != null) {
+                watcher.unwatch(l.watch);
+            }
+            l.logs.close();
+        }
+        jobs.remove(job.id());
+        store.delete(job.id());
+    }
+
+    private void persist(Job job) {
+        try {
+            store.save(job.id(), job.toRecord());
+        } catch (RuntimeException e) {
+            log.accept("cannot persist job " + job.id() + ": " + e.getMessage());
+        }
+    }
+
+    // ---- recovery
+
+    /** Rebuilds the jobs from disk and re-adopts those still running (verified by pid and start time). */
+    public void recover() throws IOException {
+        for (Map<String, Object> record : store.loadAll(log)) {
+            Job job;
+            try {
+                job = Job.fromRecord(record);
+            } catch (RuntimeException e) {
+                log.accept("skipping job record " + record.get("id") + ": " + e);
+                continue;
+            }
+            jobs.put(job.id(), job);
+            Live l = new Live(new LogStore(root.jobDir(job.id())));
+            live.put(job.id(), l);
+            l.watch = watcher.watch(root.jobDir(job.id()), () -> catchUp(job));
+            l.logs.catchUp(job.incarnation, false);
+            if (job.state().alive()) {
+                adopt(job, l);
+            }
+        }
+    }
+
+    private void adopt(Job job, Live l) {
+        int incarnation = job.incarnation;
+        l.incarnationStart = job.startedAt != null ? job.startedAt : Instant.now();
+        if (job.state() == JobState.RESTARTING) {
+            l.restart = timers.schedule(() -> restartNow(job, incarnation), 0, TimeUnit.MILLISECONDS);
+            return;
+        }
+        boolean wrapperAlive = job.wrapperPid != null && ProcStat.alive(job.wrapperPid, job.wrapperStart == null ? -1 : job.wrapperStart);
+        if (wrapperAlive) {
+            log.accept("re-adopting job " + job.id() + " (" + job.name() + "), pid " + job.pid);
+            ProcessHandle.of(job.wrapperPid).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
+                    .thenRunAsync(() -> onExit(job, incarnation), timers);
+            if (job.state() == JobState.RUNNING) {
+                armIncarnation(job, l, incarnation);
+            }
+            return;
+        }
+        // The wrapper ended while no daemon watched: its exit file (if written) says how the job ended.
+        onExit(job, incarnation);
+    }
+
+    @Override
+    public void close() throws IOException {
+        timers.shutdownNow();
+        watcher.close();
+        for (Live l : live.values()) {
+            l.logs.close();
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+}
