@@ -1,6 +1,16 @@
 package dev.bgrun.cli;
 
 import dev.bgrun.cli.config.ConfigCommand;
+import dev.bgrun.cli.jobs.CleanCommand;
+import dev.bgrun.cli.jobs.DaemonCommand;
+import dev.bgrun.cli.jobs.KillCommand;
+import dev.bgrun.cli.jobs.ListCommand;
+import dev.bgrun.cli.jobs.RestartCommand;
+import dev.bgrun.cli.jobs.RunCommand;
+import dev.bgrun.cli.jobs.StatusCommand;
+import dev.bgrun.cli.jobs.StopCommand;
+import dev.bgrun.cli.jobs.TailCommand;
+import dev.bgrun.cli.jobs.WaitCommand;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import picocli.CommandLine;
@@ -15,6 +25,16 @@ public final class Cli {
     private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put("run", RunCommand::create);
+        COMMANDS.put("list", ListCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("tail", TailCommand::new);
+        COMMANDS.put("wait", WaitCommand::new);
+        COMMANDS.put("stop", StopCommand::new);
+        COMMANDS.put("kill", KillCommand::new);
+        COMMANDS.put("restart", RestartCommand::new);
+        COMMANDS.put("clean", CleanCommand::new);
+        COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
@@ -66,7 +86,8 @@ public final class Cli {
             if (arg.equals("-f") || arg.equals("--file")) {
                 i++;
             } else if (!arg.startsWith("-")) {
-                return COMMANDS.containsKey(arg) && !arg.equals("help") ? arg : null;
+                String name = arg.equals("ls") ? "list" : arg;
+                return COMMANDS.containsKey(name) && !name.equals("help") ? name : null;
             }
         }
         return null;

@@ -46,6 +46,20 @@ public final class Output {
         out.flush();
     }
 
+    /** Prints one JSON value per item, as NDJSON. */
+    public void ndjson(Iterable<?> items) {
+        for (Object item : items) {
+            out.println(toJson(item));
+        }
+        out.flush();
+    }
+
+    /** Prints a line of the human view on stderr (progress, notes). */
+    public void note(String text) {
+        err.println(text);
+        err.flush();
+    }
+
     /** Prints a line of the human view on stdout. */
     public void line(String text) {
         out.println(text);
@@ -72,6 +86,12 @@ public final class Output {
             }
             int n = config.problems().size();
             err.println(n + (n == 1 ? " problem" : " problems") + " found in " + config.details().get("file"));
+        } else if (e.details().get("problems") instanceof java.util.List<?> problems) {
+            // A validation error that crossed the socket: its problems are plain data now.
+            for (Object problem : problems) {
+                err.println(errStyle("31", "error") + ": " + ((Map<?, ?>) problem).get("text"));
+            }
+            err.println(e.getMessage());
         } else {
             err.println(errStyle("31", "error") + ": " + e.getMessage());
             if (e.hint() != null) {

@@ -21,6 +21,25 @@ public interface KeyType<T> {
     /** A short human name of the type for the reference docs: {@code "duration"}, {@code "string or array"}. */
     String describe();
 
+    /**
+     * The raw value that command-line flag values stand for: by default the last value as a string; types
+     * that take numbers, lists or tables override it. The result is then checked by {@link #read}, exactly
+     * like a TOML or JSON value.
+     */
+    default Object fromFlags(java.util.List<String> values) {
+        return values.getLast();
+    }
+
+    /** Whether the flag takes no value (a boolean switch). */
+    default boolean isSwitch() {
+        return false;
+    }
+
+    /** Whether the flag may be repeated, each value adding to a list or table. */
+    default boolean repeatable() {
+        return false;
+    }
+
     /** Where a value is being read, to report a problem about it. */
     record At(Problems problems, String key, Position position) {
         public <T> T fail(String message) {

@@ -150,6 +150,16 @@ public final class KeyTypes {
         }
 
         @Override
+        public Object fromFlags(List<String> values) {
+            return values.isEmpty() || !values.getLast().equals("false");
+        }
+
+        @Override
+        public boolean isSwitch() {
+            return true;
+        }
+
+        @Override
         public Object toJson(Boolean value) {
             return value;
         }
@@ -175,6 +185,11 @@ public final class KeyTypes {
                 return at.fail("expected an integer from " + min + " to " + max + ", got " + n);
             }
             return n.intValue();
+        }
+
+        @Override
+        public Object fromFlags(List<String> values) {
+            return numberOrText(values.getLast());
         }
 
         @Override
@@ -212,6 +227,11 @@ public final class KeyTypes {
                 return at.fail(EXPECTED + ", got " + raw.describe());
             }
             return s;
+        }
+
+        @Override
+        public Object fromFlags(List<String> values) {
+            return numberOrText(values.getLast());
         }
 
         @Override
@@ -261,6 +281,11 @@ public final class KeyTypes {
 
         private String unitName() {
             return bareUnit == ChronoUnit.MILLIS ? "milliseconds" : bareUnit.toString().toLowerCase();
+        }
+
+        @Override
+        public Object fromFlags(List<String> values) {
+            return numberOrText(values.getLast());
         }
 
         @Override
@@ -383,6 +408,16 @@ public final class KeyTypes {
         }
 
         @Override
+        public Object fromFlags(List<String> values) {
+            return List.copyOf(values);
+        }
+
+        @Override
+        public boolean repeatable() {
+            return true;
+        }
+
+        @Override
         public Object toJson(List<String> value) {
             return value;
         }
@@ -424,6 +459,22 @@ public final class KeyTypes {
                 }
             }
             return ok ? out : null;
+        }
+
+        @Override
+        public Object fromFlags(List<String> values) {
+            RawTable table = new RawTable("", Position.UNKNOWN);
+            for (String pair : values) {
+                int eq = pair.indexOf('=');
+                table.put(eq < 0 ? pair : pair.substring(0, eq),
+                        new RawValue(eq < 0 ? List.of() : pair.substring(eq + 1), Position.UNKNOWN));
+            }
+            return table;
+        }
+
+        @Override
+        public boolean repeatable() {
+            return true;
         }
 
         @Override
@@ -481,6 +532,26 @@ public final class KeyTypes {
                 }
             }
             return List.copyOf(out);
+        }
+
+        /** {@code --after db} or {@code --after db=completed}, repeated. */
+        @Override
+        public Object fromFlags(List<String> values) {
+            if (values.stream().noneMatch(v -> v.contains("="))) {
+                return List.copyOf(values);
+            }
+            RawTable table = new RawTable("", Position.UNKNOWN);
+            for (String v : values) {
+                int eq = v.indexOf('=');
+                table.put(eq < 0 ? v : v.substring(0, eq),
+                        new RawValue(eq < 0 ? Condition.READY.keyword() : v.substring(eq + 1), Position.UNKNOWN));
+            }
+            return table;
+        }
+
+        @Override
+        public boolean repeatable() {
+            return true;
         }
 
         @Override
@@ -553,6 +624,11 @@ public final class KeyTypes {
             String canonical = Signals.canonical(s);
             return canonical != null ? canonical
                     : at.fail(expected + ", got \"" + s + "\"", Suggestions.nearest(s.toUpperCase().replaceFirst("^SIG", ""), Signals.names()));
+        }
+
+        @Override
+        public Object fromFlags(List<String> values) {
+            return numberOrText(values.getLast());
         }
 
         @Override
@@ -640,6 +716,11 @@ public final class KeyTypes {
         public String describe() {
             return "URL";
         }
+    }
+
+    /** A flag's text as a number when it is one, so that number-taking keys read it as TOML would. */
+    private static Object numberOrText(String text) {
+        return text.matches("-?\\d{1,18}") ? (Object) Long.parseLong(text) : text;
     }
 
     static String quoted(List<String> words) {

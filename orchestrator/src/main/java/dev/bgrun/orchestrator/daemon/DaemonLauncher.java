@@ -5,6 +5,7 @@ import dev.bgrun.orchestrator.state.StateRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,7 @@ public final class DaemonLauncher {
     }
 
     public Process launch(StateRoot root) throws IOException {
+        String classPath = privateCopy(root);
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid");
@@ -41,5 +43,30 @@ public final class DaemonLauncher {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.daemonLog().toFile()))
                 .redirectErrorStream(true);
         return builder.start();
+    }
+
+    /**
+     * The daemon runs from its own copy of the jar: replacing the installed jar (an upgrade, a rebuild) under
+     * a running JVM breaks its class loading. The copy is named after the jar's size and time, so a new
+     * build gets a new copy the next time a daemon starts.
+     */
+    private String privateCopy(StateRoot root) throws IOException {
+        Path jar = Path.of(this.classPath);
+        if (!this.classPath.endsWith(".jar") || !Files.isRegularFile(jar)) {
+            return this.classPath;
+        }
+        String stamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis();
+        Path copy = root.dir().resolve("daemon-" + stamp + ".jar");
+        if (!Files.exists(copy)) {
+            try (var old = Files.newDirectoryStream(root.dir(), "daemon-*.jar")) {
+                for (Path p : old) {
+                    Files.deleteIfExists(p); // a running daemon keeps its open copy until it exits
+                }
+            }
+            Path tmp = root.dir().resolve("daemon-" + stamp + ".jar." + ProcessHandle.current().pid());
+            Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, copy, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return copy.toString();
     }
 }

@@ -93,7 +93,7 @@ public final class Supervisor implements AutoCloseable {
         this.log = log;
         this.watcher = new LogWatcher(log);
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory());
-        timers.scheduleWithFixedDelay(this::checkLimits, LIMIT_CHECK.toMillis(), LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(logged(this::checkLimits), LIMIT_CHECK.toMillis(), LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---- queries
@@ -230,7 +230,7 @@ public final class Supervisor implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        spawned.wrapper().onExit().thenRunAsync(() -> onExit(job, incarnation), timers);
+        spawned.wrapper().onExit().thenRunAsync(logged(() -> onExit(job, incarnation)), timers);
         armIncarnation(job, l, incarnation);
         persist(job);
     }
@@ -241,8 +241,8 @@ public final class Supervisor implements AutoCloseable {
         Duration maxRuntime = spec.get(JobKeys.MAX_RUNTIME_MS);
         if (maxRuntime != null) {
             Duration left = maxRuntime.minus(Duration.between(l.incarnationStart, Instant.now()));
-            l.runtimeLimit = timers.schedule(() -> limitKill(job, incarnation,
-                    "ran longer than max-runtime-ms (" + dev.bgrun.orchestrator.config.Durations.format(maxRuntime) + ")"),
+            l.runtimeLimit = timers.schedule(logged(() -> limitKill(job, incarnation,
+                    "ran longer than max-runtime-ms (" + dev.bgrun.orchestrator.config.Durations.format(maxRuntime) + ")")),
                     Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
         }
         List<SpecKey<?>> rules = spec.readinessRules();
@@ -270,12 +270,12 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         Duration timeout = spec.readyTimeout();
-        l.readyTimeout = timers.schedule(() -> {
+        l.readyTimeout = timers.schedule(logged(() -> {
             if (job.state() == JobState.RUNNING && job.incarnation == incarnation) {
                 limitKill(job, incarnation, "not ready within ready-timeout (" + dev.bgrun.orchestrator.config.Durations.format(timeout)
                         + "): " + String.join(", ", rules.stream().map(SpecKey::name).toList()) + " did not hold");
             }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void markReady(Job job, int incarnation, String why) {
@@ -336,7 +336,7 @@ public final class Supervisor implements AutoCloseable {
         persist(job);
         if (restart) {
             synchronized (job) {
-                l.restart = timers.schedule(() -> restartNow(job, incarnation), delay.toMillis(), TimeUnit.MILLISECONDS);
+                l.restart = timers.schedule(logged(() -> restartNow(job, incarnation)), delay.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -348,7 +348,7 @@ public final class Supervisor implements AutoCloseable {
             }
             job.restarts++;
         }
-        Thread.ofVirtual().start(() -> start(job));
+        Thread.ofVirtual().start(logged(() -> start(job)));
     }
 
     private static String exitReason(Job job, Live l) {
@@ -586,14 +586,14 @@ public final class Supervisor implements AutoCloseable {
         int incarnation = job.incarnation;
         l.incarnationStart = job.startedAt != null ? job.startedAt : Instant.now();
         if (job.state() == JobState.RESTARTING) {
-            l.restart = timers.schedule(() -> restartNow(job, incarnation), 0, TimeUnit.MILLISECONDS);
+            l.restart = timers.schedule(logged(() -> restartNow(job, incarnation)), 0, TimeUnit.MILLISECONDS);
             return;
         }
         boolean wrapperAlive = job.wrapperPid != null && ProcStat.alive(job.wrapperPid, job.wrapperStart == null ? -1 : job.wrapperStart);
         if (wrapperAlive) {
             log.accept("re-adopting job " + job.id() + " (" + job.name() + "), pid " + job.pid);
             ProcessHandle.of(job.wrapperPid).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
-                    .thenRunAsync(() -> onExit(job, incarnation), timers);
+                    .thenRunAsync(logged(() -> onExit(job, incarnation)), timers);
             if (job.state() == JobState.RUNNING) {
                 armIncarnation(job, l, incarnation);
             }
@@ -610,6 +610,21 @@ public final class Supervisor implements AutoCloseable {
         for (Live l : live.values()) {
             l.logs.close();
         }
+    }
+
+    /** Exceptions in timer and exit callbacks would vanish silently; they go to the daemon log instead. */
+    private Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                StringBuilder trace = new StringBuilder(e.toString());
+                for (StackTraceElement frame : e.getStackTrace()) {
+                    trace.append("\n\tat ").append(frame);
+                }
+                log.accept("error in a supervisor task: " + trace);
+            }
+        };
     }
 
     static String abbreviate(String s) {

@@ -1,0 +1,234 @@
+package dev.bgrun.cli.jobs;
+
+import dev.bgrun.cli.DaemonAccess;
+import dev.bgrun.cli.Output;
+import dev.bgrun.cli.ProjectArgs;
+import dev.bgrun.orchestrator.config.JobKeys;
+import dev.bgrun.orchestrator.config.JobSpec;
+import dev.bgrun.orchestrator.config.JsonSpecs;
+import dev.bgrun.orchestrator.config.Position;
+import dev.bgrun.orchestrator.config.Problems;
+import dev.bgrun.orchestrator.config.RawTable;
+import dev.bgrun.orchestrator.config.RawValue;
+import dev.bgrun.orchestrator.config.SpecKey;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.json.JsonException;
+import dev.bgrun.orchestrator.project.Project;
+import dev.bgrun.orchestrator.project.ProjectFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bgrun run}: start one job. Its flags are made from the job-spec model ({@link JobKeys}): one flag per
+ * key, so a key added to the model is a flag at once, checked by the same reader as TOML and JSON.
+ */
+public final class RunCommand implements Runnable {
+    private CommandSpec spec;
+
+    private RunCommand() {
+    }
+
+    /** The command, its options built from the key registry. */
+    public static CommandLine create() {
+        RunCommand command = new RunCommand();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+        command.spec = spec;
+        spec.name("run");
+        spec.usageMessage()
+                .description("Start a job: a command, a job of the project file by name, or a JSON spec.",
+                        "One argument runs through /bin/sh -c; several are executed directly.")
+                .footerHeading("%nExamples:%n")
+                .footer("  bgrun run --name server --ready-when 'listening on' -- npm run dev",
+                        "  bgrun run db                       the [jobs.db] of bgrun.toml",
+                        "  bgrun run --spec '{\"cmd\":\"sleep 60\",\"restart\":\"always\"}' --name nap",
+                        "  bgrun run --spec @job.json         or --spec - to read standard input",
+                        "",
+                        "An alive job of the same --name (in the same workspace) is returned, not started again;",
+                        "--replace restarts it with the new spec.");
+        spec.parser().stopAtPositional(true);
+        spec.addOption(OptionSpec.builder("--name", "-n").paramLabel("NAME").type(String.class)
+                .description("Name the job; a run with the name of an alive job returns that job.").build());
+        spec.addOption(OptionSpec.builder("--replace").arity("0").type(boolean.class)
+                .description("Restart an alive job of the same name with this spec.").build());
+        spec.addOption(OptionSpec.builder("--spec").paramLabel("JSON|@FILE|-").type(String.class)
+                .description("The whole spec as JSON (the keys of a [jobs.NAME] table, plus an optional \"name\").").build());
+        spec.addOption(OptionSpec.builder("--cwd").paramLabel("DIR").type(String.class)
+                .description("Working directory for an ad-hoc command (default: the current directory).").build());
+        for (SpecKey<?> key : JobKeys.all()) {
+            if (key == JobKeys.CMD || key == JobKeys.CWD) {
+                continue;
+            }
+            List<String> names = new ArrayList<>(List.of("--" + key.name()));
+            key.flagAliases().forEach(a -> names.add("--" + a));
+            OptionSpec.Builder option = OptionSpec.builder(names.toArray(String[]::new))
+                    .description(key.summary())
+                    .paramLabel(key.type().describe().toUpperCase().replace(' ', '_'));
+            if (key.type().isSwitch()) {
+                option.arity("0").type(boolean.class);
+            } else if (key.type().repeatable()) {
+                option.arity("1").type(List.class).auxiliaryTypes(String.class);
+            } else {
+                option.arity("1").type(String.class);
+            }
+            spec.addOption(option.build());
+        }
+        spec.addPositional(PositionalParamSpec.builder().index("0..*").arity("0..*").paramLabel("CMD")
+                .type(List.class).auxiliaryTypes(String.class)
+                .description("The command and its arguments, or the name of a job of the project file.").build());
+        return new CommandLine(spec);
+    }
+
+    @Override
+    public void run() {
+        Output out = ProjectArgs.root(spec).output();
+        List<String> argv = spec.positionalParameters().getFirst().getValue();
+        argv = argv == null ? List.of() : argv;
+        String name = spec.findOption("--name").getValue();
+        Map<String, Object> keys = new LinkedHashMap<>();
+        String workspace = null;
+        String cwd = null;
+        String projectFile = null;
+
+        String specText = spec.findOption("--spec").getValue();
+        if (specText != null) {
+            Map<String, Object> json = readSpec(specText);
+            Object specName = json.remove("name");
+            if (name == null && specName instanceof String s) {
+                name = s;
+            }
+            keys.putAll(json);
+        }
+        Project project = argv.size() == 1 && specText == null ? projectOrNull() : null;
+        if (project != null && project.jobs().containsKey(argv.getFirst())) {
+            JobSpec job = project.job(argv.getFirst());
+            keys.putAll(JsonSpecs.setKeys(job));
+            name = name != null ? name : job.name();
+            workspace = project.workspaceOf(job);
+            cwd = project.workingDirectory(job).toString();
+            projectFile = project.file().toString();
+        } else if (!argv.isEmpty()) {
+            keys.put(JobKeys.CMD.name(), argv.size() == 1 ? argv.getFirst() : argv);
+        }
+        Map<String, Object> flags = flagValues();
+        keys.putAll(flags);
+        if (!keys.containsKey(JobKeys.CMD.name())) {
+            throw new BgrunException(ErrorType.UsageError, "nothing to run: give a command, a job name of the project "
+                    + "file, or --spec", "see `bgrun run --help`");
+        }
+        if (workspace == null) {
+            Object ws = keys.get(JobKeys.WORKSPACE.name());
+            workspace = ws instanceof String s ? s : currentWorkspaceOrDefault();
+        }
+        if (cwd == null) {
+            String given = spec.findOption("--cwd").getValue();
+            cwd = Path.of(given != null ? given : "").toAbsolutePath().normalize().toString();
+        }
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("name", name);
+        args.put("workspace", workspace);
+        args.put("spec", keys);
+        args.put("project", projectFile);
+        args.put("cwd", cwd);
+        args.put("env", System.getenv());
+        args.put("replace", spec.findOption("--replace").getValue());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = (Map<String, Object>) DaemonAccess.call(spec, "run", args);
+        if (out.json()) {
+            out.data(job);
+        } else {
+            boolean reused = Boolean.TRUE.equals(job.get("reused"));
+            out.line((reused ? "already running: " : "started: ") + out.bold(job.get("workspace") + "/" + job.get("name"))
+                    + " (id " + job.get("id") + ", pid " + job.get("pid") + ") " + Views.state(out, (String) job.get("state")));
+        }
+    }
+
+    /** The spec keys given as flags, as raw values for the spec reader (rendered back to JSON data). */
+    private Map<String, Object> flagValues() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (SpecKey<?> key : JobKeys.all()) {
+            OptionSpec option = spec.findOption("--" + key.name());
+            if (option == null || !spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                continue;
+            }
+            Object value = option.getValue();
+            List<String> texts = value instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                    : List.of(String.valueOf(value));
+            Object raw = key.type().fromFlags(texts);
+            values.put(key.name(), plain(raw));
+        }
+        return values;
+    }
+
+    /** Raw tables (from repeated --env or --after flags) as JSON objects. */
+    private static Object plain(Object raw) {
+        if (raw instanceof RawTable table) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (String k : table.keys()) {
+                RawValue v = table.get(k);
+                map.put(k, plain(v.value()));
+            }
+            return map;
+        }
+        return raw;
+    }
+
+    private Map<String, Object> readSpec(String text) {
+        String json;
+        String source = "--spec";
+        try {
+            if (text.equals("-")) {
+                json = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+                source = "--spec (standard input)";
+            } else if (text.startsWith("@")) {
+                json = Files.readString(Path.of(text.substring(1)));
+                source = text.substring(1);
+            } else {
+                json = text;
+            }
+        } catch (IOException e) {
+            throw new BgrunException(ErrorType.IoError, "cannot read " + text + ": " + e.getMessage());
+        }
+        try {
+            return new LinkedHashMap<>(Json.readObject(json));
+        } catch (JsonException e) {
+            Problems problems = new Problems(source);
+            problems.add(new Position(Math.max(1, e.line()), Math.max(1, e.column())), "", "not valid JSON: " + e.getMessage());
+            problems.throwIfAny();
+            throw e;
+        }
+    }
+
+    private Project projectOrNull() {
+        try {
+            return ProjectArgs.load(spec);
+        } catch (BgrunException e) {
+            if (e.type() == ErrorType.ConfigNotFound) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private String currentWorkspaceOrDefault() {
+        try {
+            ProjectFiles.discover(Path.of(""));
+        } catch (BgrunException e) {
+            return "default";
+        }
+        String ws = DaemonAccess.currentWorkspace(spec);
+        return ws != null ? ws : "default";
+    }
+}
