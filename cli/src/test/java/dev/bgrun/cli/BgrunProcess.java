@@ -30,9 +30,15 @@ final class BgrunProcess {
 
     /** {@code bgrun ARGS} run from the jar in {@code cwd}. */
     static Result bgrun(Path cwd, String... args) {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        return bgrun(cwd, Map.of(), args);
+    }
+
+    /** {@code bgrun ARGS} with extra environment variables (such as BGRUN_HOME). */
+    static Result bgrun(Path cwd, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xshare:auto", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return run(cwd, Map.of(), command);
+        return run(cwd, env, command);
     }
 
     static Result run(Path cwd, Map<String, String> env, List<String> command) {

@@ -36,9 +36,9 @@ public final class JobKeys {
     public static final SpecKey<String> DESCRIPTION = def("description", KeyTypes.string(), null,
             "What the job is, for people reading list and config output.",
             "\"the API server\"", EXTENSION);
-    public static final SpecKey<List<String>> TAGS = def("tags", KeyTypes.strings(false, null, "strings"), List.of(),
+    public static final SpecKey<List<String>> TAGS = defAliased("tags", KeyTypes.strings(false, null, "strings"), List.of(),
             "Labels to filter jobs by in list, stop and clean.",
-            "[\"infra\", \"db\"]", EXTENSION, DEFAULTABLE);
+            "[\"infra\", \"db\"]", EXTENSION, List.of("tag"), DEFAULTABLE);
     public static final SpecKey<String> WORKSPACE = def("workspace", KeyTypes.name(JobNames.WORKSPACE, JobNames.WORKSPACE_RULE), null,
             "The workspace the job belongs to; defaults to the file's top-level workspace.",
             "\"myapp\"", REFERENCE, DEFAULTABLE);
