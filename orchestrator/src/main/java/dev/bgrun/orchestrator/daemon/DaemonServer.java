@@ -23,8 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * Serves the protocol on the daemon's Unix socket: one virtual thread per connection, requests answered in
- * order. A malformed request gets an error answer and the connection stays usable; only a request line over
- * {@link Protocol#MAX_REQUEST_BYTES} closes it. Connections from another user are refused.
+ * order. A malformed request, or a line over {@link Protocol#MAX_REQUEST_BYTES} (skipped unread), gets an
+ * error answer and the connection stays usable. Connections from another user are refused.
  */
 public final class DaemonServer implements Closeable {
     private final Path socket;
@@ -88,8 +88,8 @@ public final class DaemonServer implements Closeable {
                     line = in.readLine();
                 } catch (LineReader.TooLong e) {
                     write(out, Protocol.error(null, new BgrunException(ErrorType.ProtocolError,
-                            "request line longer than " + Protocol.MAX_REQUEST_BYTES + " bytes; connection closed")));
-                    return;
+                            "request line longer than " + Protocol.MAX_REQUEST_BYTES + " bytes; skipped")));
+                    continue;
                 }
                 if (line == null) {
                     return;

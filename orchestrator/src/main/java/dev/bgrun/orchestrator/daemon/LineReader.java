@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Reads newline-terminated UTF-8 lines with a length cap, so one huge line cannot exhaust memory. */
+/**
+ * Reads newline-terminated UTF-8 lines with a length cap, so one huge line cannot exhaust memory. An
+ * over-long line is skipped to its newline, so the next line can still be read.
+ */
 final class LineReader {
     /** A line longer than the cap. */
     static final class TooLong extends IOException {
@@ -23,6 +26,22 @@ final class LineReader {
     LineReader(InputStream in, int max) {
         this.in = in;
         this.max = max;
+    }
+
+    private void skipRestOfLine() throws IOException {
+        while (true) {
+            while (position < limit) {
+                if (buffer[position++] == '\n') {
+                    return;
+                }
+            }
+            limit = in.read(buffer);
+            position = 0;
+            if (limit <= 0) {
+                limit = 0;
+                return;
+            }
+        }
     }
 
     /** The next line without its newline, or null at end of input (a last line without newline is returned). */
@@ -43,6 +62,7 @@ final class LineReader {
             }
             line.write(buffer, start, position - start);
             if (line.size() > max) {
+                skipRestOfLine();
                 throw new TooLong(max);
             }
             if (position < limit) {
