@@ -33,6 +33,8 @@ public final class Job {
     int incarnation;
     int restarts;
     Map<String, Integer> ports = new LinkedHashMap<>();
+    /** The variables bgrun set for the current incarnation (env keys interpolated, ports). */
+    Map<String, String> setEnv = new LinkedHashMap<>();
     Long pid;
     Long pidStart;
     Long wrapperPid;
@@ -130,6 +132,9 @@ public final class Job {
 
     /** The variables bgrun itself set for the job (its env keys and allocated ports), not the inherited ones. */
     synchronized Map<String, String> environmentShown() {
+        if (!setEnv.isEmpty()) {
+            return new LinkedHashMap<>(setEnv);
+        }
         Map<String, String> shown = new LinkedHashMap<>(spec.env());
         ports.forEach((k, v) -> shown.put(k, v.toString()));
         return shown;
@@ -144,6 +149,7 @@ public final class Job {
         Map<String, Object> m = view(false);
         m.put("spec", specJson);
         m.put("base_env", baseEnv);
+        m.put("set_env", setEnv);
         m.put("pid_start", pidStart);
         m.put("wrapper_pid", wrapperPid);
         m.put("wrapper_start", wrapperStart);
@@ -172,6 +178,7 @@ public final class Job {
         Long code = num(r.get("exit_code"));
         job.exitCode = code == null ? null : code.intValue();
         job.signal = (String) r.get("signal");
+        ((Map<String, Object>) r.getOrDefault("set_env", Map.of())).forEach((k, v) -> job.setEnv.put(k, String.valueOf(v)));
         job.stopRequested = Boolean.TRUE.equals(r.get("stop_requested"));
         job.transitions.addAll((List<Map<String, Object>>) r.getOrDefault("transitions", List.of()));
         return job;

@@ -433,8 +433,15 @@ public final class Supervisor implements AutoCloseable {
         }
         Map<String, String> own = new LinkedHashMap<>(spec.env());
         job.ports.forEach((k, v) -> own.putIfAbsent(k, v.toString()));
+        Map<String, String> set = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : spec.env().entrySet()) {
-            env.put(e.getKey(), resolve(job, e.getValue(), own, env));
+            String value = resolve(job, e.getValue(), own, env);
+            env.put(e.getKey(), value);
+            set.put(e.getKey(), value);
+        }
+        synchronized (job) {
+            job.ports.forEach((k, v) -> set.put(k, v.toString()));
+            job.setEnv = set;
         }
         env.put("BGRUN_JOB_ID", job.id());
         env.put("BGRUN_JOB_NAME", job.name());

@@ -1,0 +1,91 @@
+package dev.bgrun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bgrun.cli.BgrunProcess.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Restart, project jobs by name, env files, and who may talk to the daemon. */
+class JobControlIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void restartKeepsIdentityAndStopCancelsAPendingRestart() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            JsonNode first = d.run("--name", "svc", "--", "sleep", "300");
+            JsonNode restarted = d.json("restart", "svc");
+            d.remember(restarted);
+            assertThat(restarted.get("id").asText()).isEqualTo(first.get("id").asText());
+            assertThat(restarted.get("incarnation").asInt()).isEqualTo(2);
+            assertThat(restarted.get("pid").asLong()).isNotEqualTo(first.get("pid").asLong());
+            assertThat(Daemon.alive(first.get("pid").asLong())).isFalse();
+
+            // A job waiting out a long backoff is stopped at once and never starts again.
+            d.run("--name", "flaky", "--restart", "always", "--backoff-ms", "60000", "--backoff-max-ms", "60000",
+                    "--", "sh -c 'exit 1'");
+            d.awaitState("flaky", "restarting");
+            d.json("stop", "flaky");
+            JsonNode stopped = d.status("flaky");
+            assertThat(stopped.get("state").asText()).isEqualTo("stopped");
+            assertThat(stopped.get("incarnation").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void runNameUsesTheWholeSpecFromTheProjectFile() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            Path project = BgrunProcess.project(d.work, """
+                    workspace = "proj"
+                    [jobs.api]
+                    cmd = "echo serving on $PORT from $(pwd); exec sleep 300"
+                    cwd = "srv"
+                    allocate-port = "PORT"
+                    env-file = ".env"
+                    env = { GREETING = "hello ${PORT}" }
+                    ready-when-regex = "serving on \\\\d+"
+                    stop-signal = "INT"
+                    """);
+            Files.createDirectories(project.resolve("srv"));
+            Files.writeString(project.resolve("srv/.env"), "# secrets\nexport TOKEN='abc'\nEMPTY=\n");
+            JsonNode job = d.run("api");
+            assertThat(job.get("workspace").asText()).isEqualTo("proj");
+            assertThat(job.get("name").asText()).isEqualTo("api");
+            JsonNode ready = d.awaitState("api", "ready");
+            int port = ready.get("ports").get("PORT").asInt();
+            assertThat(ready.get("reason").asText()).contains("matched: serving on " + port + " from " + project.resolve("srv"));
+            assertThat(d.json("status", "api", "--show-env").get("env").toString())
+                    .isEqualTo("{\"GREETING\":\"hello " + port + "\",\"PORT\":\"" + port + "\"}");
+            d.run("--name", "probe", "--env-file", "srv/.env", "--", "sh -c 'echo token=$TOKEN empty=[$EMPTY]'");
+            d.awaitState("probe", "exited");
+            assertThat(d.json("tail", "probe").get("lines").get(0).get("content").asText()).isEqualTo("token=abc empty=[]");
+
+            // stop-signal INT ends sleep at once: the stop is quick and clean.
+            d.json("stop", "proj/api");
+            assertThat(d.status("api").get("state").asText()).isEqualTo("stopped");
+        }
+    }
+
+    @Test
+    void anotherUserCannotReachTheDaemon() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && "root".equals(System.getProperty("user.name")),
+                "needs root and setpriv to act as another user");
+        try (Daemon d = new Daemon(tmp)) {
+            d.json("list");
+            Result other = BgrunProcess.run(d.work, Map.of(), List.of("/usr/bin/setpriv", "--reuid=nobody",
+                    "--regid=nogroup", "--clear-groups", "--", "sh", "-c",
+                    "exec 3<>/dev/null; cat /dev/null > '" + d.home.resolve("daemon.sock") + "'"));
+            assertThat(other.exitCode()).as(other.toString()).isNotZero();
+            assertThat(other.err()).contains("Permission denied");
+        }
+    }
+}
