@@ -16,12 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The daemon itself: started exactly once under a race, and robust to bad protocol input. */
 class DaemonIT {
@@ -91,6 +94,22 @@ class DaemonIT {
             // Other clients are served as before.
             Result list = d.bgrun("list");
             assertThat(list.exitCode()).as(list.toString()).isZero();
+        }
+    }
+
+    @Test
+    void anIdleDaemonWithNoLiveJobExitsAndTheNextCallBringsOneBack() throws Exception {
+        try (Daemon d = new Daemon(tmp)) {
+            Map<String, String> env = Map.of("BGRUN_HOME", d.home.toString(), "BGRUN_IDLE_TIMEOUT", "1s");
+            Result first = BgrunProcess.bgrun(d.work, env, "run", "--name", "brief", "--", "sleep", "2");
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            long pid = d.daemonPid();
+            // Alive while its job runs; gone a second after the job ended and no client is connected.
+            await().atMost(Duration.ofSeconds(60)).until(() -> !Daemon.alive(pid));
+            assertThat(Files.readString(d.home.resolve("daemon.log"))).contains("with no live job; exiting");
+            JsonNode status = d.status("brief");
+            assertThat(status.get("state").asText()).isEqualTo("exited");
+            assertThat(d.daemonPid()).isNotEqualTo(pid);
         }
     }
 
