@@ -37,6 +37,9 @@ public final class AotTraining {
                 """);
         Path broken = dir.resolve("broken.toml");
         Files.writeString(broken, "[jobs.a]\ncmd = 1\nready-when-prot = 2\nafter = [\"b\"]\n");
+        // The daemon commands are trained against a real daemon in a private state root.
+        Path home = dir.resolve("home");
+        System.setProperty("bgrun.home", home.toString());
         String[][] runs = {
                 {"config", "check", file.toString(), "--json"},
                 {"config", "check", file.toString(), "--no-json"},
@@ -47,6 +50,18 @@ public final class AotTraining {
                 {"config", "show", "-f", file.toString(), "--json"},
                 {"--help"},
                 {"--version"},
+                {"daemon", "status", "--json"},
+                {"run", "--name", "train", "--json", "--", "sleep", "30"},
+                {"list", "--json"},
+                {"list", "--no-json"},
+                {"status", "train", "--json"},
+                {"status", "train", "--no-json"},
+                {"tail", "train", "--json"},
+                {"wait", "train", "--json"},
+                {"stop", "train", "--json"},
+                {"clean", "--yes", "--json"},
+                {"daemon", "status", "--no-json"},
+                {"daemon", "stop", "--json"},
         };
         for (String[] run : runs) {
             StringWriter sink = new StringWriter();
@@ -55,8 +70,10 @@ public final class AotTraining {
             cli.setErr(new PrintWriter(sink));
             cli.execute(run);
         }
-        Files.delete(file);
-        Files.delete(broken);
-        Files.delete(dir);
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -22,7 +22,15 @@ public final class DaemonCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    private static Map<String, Object> notRunning(StateRoot root) {
+    /** Asks the daemon if one is running (never starting one); otherwise says it is not running. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> askIfRunning(String command) {
+        StateRoot root = StateRoot.fromEnvironment();
+        try (DaemonClient client = DaemonClient.tryConnect(root)) {
+            if (client != null) {
+                return (Map<String, Object>) client.call(command, Map.of());
+            }
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("running", false);
         m.put("root", root.dir().toString());
@@ -38,16 +46,12 @@ public final class DaemonCommand implements Runnable {
         @Override
         @SuppressWarnings("unchecked")
         public void run() {
-            StateRoot root = StateRoot.fromEnvironment();
             Output out = ProjectArgs.root(spec).output();
-            Map<String, Object> status;
-            try (DaemonClient client = DaemonClient.tryConnect(root)) {
-                status = client == null ? notRunning(root) : (Map<String, Object>) client.call("daemon.status", Map.of());
-            }
+            Map<String, Object> status = askIfRunning("daemon.status");
             if (out.json()) {
                 out.data(status);
             } else if (!Boolean.TRUE.equals(status.get("running"))) {
-                out.line("daemon: " + out.dim("not running") + " (state root " + root.dir() + ")");
+                out.line("daemon: " + out.dim("not running") + " (state root " + status.get("root") + ")");
             } else {
                 out.line("daemon: " + out.green("running") + ", pid " + status.get("pid") + ", up "
                         + Views.duration(java.time.Duration.ofMillis(((Number) status.get("uptime_ms")).longValue()))
@@ -64,14 +68,9 @@ public final class DaemonCommand implements Runnable {
         private CommandLine.Model.CommandSpec spec;
 
         @Override
-        @SuppressWarnings("unchecked")
         public void run() {
-            StateRoot root = StateRoot.fromEnvironment();
             Output out = ProjectArgs.root(spec).output();
-            Map<String, Object> answer;
-            try (DaemonClient client = DaemonClient.tryConnect(root)) {
-                answer = client == null ? notRunning(root) : (Map<String, Object>) client.call("daemon.stop", Map.of());
-            }
+            Map<String, Object> answer = askIfRunning("daemon.stop");
             if (out.json()) {
                 out.data(answer);
             } else {

@@ -111,8 +111,18 @@ public final class RunCommand implements Runnable {
             }
             keys.putAll(json);
         }
-        Project project = argv.size() == 1 && specText == null ? projectOrNull() : null;
-        if (project != null && project.jobs().containsKey(argv.getFirst())) {
+        // After "--" the words are a command, even one that shares a job's name.
+        boolean explicitCommand = spec.commandLine().getParseResult().originalArgs().contains("--");
+        Project project = !argv.isEmpty() && specText == null && !explicitCommand && !argv.getFirst().contains(" ")
+                ? projectOrNull() : null;
+        if (project != null && argv.size() > 1 && project.jobs().containsKey(argv.getFirst())) {
+            // Everything after the command is the command's; a job name takes no arguments.
+            throw new BgrunException(ErrorType.UsageError, "\"" + argv.getFirst() + "\" is a job of " + project.source()
+                    + " and takes no arguments; got " + String.join(" ", argv.subList(1, argv.size())),
+                    "put options before the name: bgrun run " + String.join(" ", argv.subList(1, argv.size())) + " "
+                            + argv.getFirst() + "; to run a command of that name, use -- " + argv.getFirst());
+        }
+        if (project != null && argv.size() == 1 && project.jobs().containsKey(argv.getFirst())) {
             JobSpec job = project.job(argv.getFirst());
             keys.putAll(JsonSpecs.setKeys(job));
             name = name != null ? name : job.name();

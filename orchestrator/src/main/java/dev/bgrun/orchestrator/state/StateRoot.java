@@ -25,9 +25,13 @@ public final class StateRoot {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
-    /** {@code BGRUN_HOME}, else {@code $XDG_STATE_HOME/bgrun}, else {@code ~/.local/state/bgrun}. */
+    /**
+     * {@code BGRUN_HOME}, else {@code $XDG_STATE_HOME/bgrun}, else {@code ~/.local/state/bgrun}. The system
+     * property {@code bgrun.home} overrides them all (for in-process callers such as the AOT training run).
+     */
     public static StateRoot fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        String override = System.getProperty("bgrun.home");
+        return override != null ? new StateRoot(Path.of(override)) : fromEnvironment(System.getenv());
     }
 
     static StateRoot fromEnvironment(Map<String, String> env) {

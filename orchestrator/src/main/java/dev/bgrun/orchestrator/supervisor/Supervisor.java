@@ -163,7 +163,7 @@ public final class Supervisor implements AutoCloseable {
         jobs.put(id, job);
         Live l = live.computeIfAbsent(id, k -> new Live(new LogStore(root.jobDir(id))));
         if (l.watch == null) {
-            l.watch = watcher.watch(root.jobDir(id), () -> catchUp(job));
+            l.watch = watcher.watch(root.jobDir(id), () -> catchUp(id));
         }
         l.streak = 0;
         start(job);
@@ -176,9 +176,11 @@ public final class Supervisor implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private void catchUp(Job job) {
-        Live l = live.get(job.id());
-        if (l != null) {
+    /** Indexes new output of a job; looked up by id, since --replace puts a new Job object under the same id. */
+    private void catchUp(String id) {
+        Job job = jobs.get(id);
+        Live l = live.get(id);
+        if (job != null && l != null) {
             l.logs.catchUp(job.incarnation, false);
         }
     }
@@ -581,7 +583,7 @@ public final class Supervisor implements AutoCloseable {
             jobs.put(job.id(), job);
             Live l = new Live(new LogStore(root.jobDir(job.id())));
             live.put(job.id(), l);
-            l.watch = watcher.watch(root.jobDir(job.id()), () -> catchUp(job));
+            l.watch = watcher.watch(root.jobDir(job.id()), () -> catchUp(job.id()));
             l.logs.catchUp(job.incarnation, false);
             if (job.state().alive()) {
                 adopt(job, l);
