@@ -76,6 +76,38 @@ class JobControlIT {
     }
 
     @Test
+    void tailFollowStreamsEveryLineOnceAndEndsWithTheJob() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "counter", "--", "sh -c 'for i in $(seq 1 30); do echo n$i; sleep 0.05; done'");
+            Result follow = d.bgrun("tail", "counter", "--follow", "--lines", "5");
+            assertThat(follow.exitCode()).as(follow.toString()).isZero();
+            List<String> seen = follow.out().lines().map(l -> {
+                try {
+                    return Daemon.JSON.readTree(l).get("content").asText();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+            // It may join late, so it starts at most five lines back; from there every line comes once, in order.
+            assertThat(seen).isNotEmpty().doesNotHaveDuplicates().endsWith("n30");
+            int first = Integer.parseInt(seen.getFirst().substring(1));
+            assertThat(seen).hasSize(31 - first);
+        }
+    }
+
+    @Test
+    void stdinIsDevNullUnlessAsked() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "closed", "--", "sh -c 'readlink /proc/self/fd/0'");
+            d.run("--name", "open", "--stdin", "--", "sh -c 'readlink /proc/self/fd/0'");
+            d.awaitState("closed", "exited");
+            d.awaitState("open", "exited");
+            assertThat(d.json("tail", "closed").get("lines").get(0).get("content").asText()).isEqualTo("/dev/null");
+            assertThat(d.json("tail", "open").get("lines").get(0).get("content").asText()).endsWith("/stdin.fifo");
+        }
+    }
+
+    @Test
     void anotherUserCannotReachTheDaemon() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && "root".equals(System.getProperty("user.name")),
                 "needs root and setpriv to act as another user");
