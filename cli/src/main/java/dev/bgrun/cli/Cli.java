@@ -56,12 +56,16 @@ public final class Cli {
         BgrunCommand root = new BgrunCommand();
         if (args != null) {
             for (String arg : args) {
+                if (arg.equals("--")) {
+                    break; // what follows is a command's own words
+                }
                 if (arg.equals("--json") || arg.equals("--no-json")) {
                     root.jsonFromArgs(arg.equals("--json"));
                 }
             }
         }
         CommandLine cli = new CommandLine(root);
+        cli.setExpandAtFiles(false); // "--spec @job.json" is bgrun's, not picocli's argument file
         String named = args == null ? null : commandWord(args);
         COMMANDS.forEach((name, factory) -> {
             if (named == null || named.equals(name)) {

@@ -50,7 +50,7 @@ class JobControlIT {
                     cmd = "echo serving on $PORT from $(pwd); exec sleep 300"
                     cwd = "srv"
                     allocate-port = "PORT"
-                    env-file = ".env"
+                    env-file = "srv/.env"
                     env = { GREETING = "hello ${PORT}" }
                     ready-when-regex = "serving on \\\\d+"
                     stop-signal = "INT"
@@ -92,6 +92,33 @@ class JobControlIT {
             assertThat(seen).isNotEmpty().doesNotHaveDuplicates().endsWith("n30");
             int first = Integer.parseInt(seen.getFirst().substring(1));
             assertThat(seen).hasSize(31 - first);
+        }
+    }
+
+    @Test
+    void oneshotWaitMeansCompletedAndSelectionsSignalAndStopCleanly() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            Files.writeString(d.work.resolve("task.json"), "{\"cmd\": \"sleep 1; echo migrated\", \"oneshot\": true}");
+            d.run("--name", "migrate", "--spec", "@task.json");
+            Result wait = d.bgrun("wait", "migrate", "--timeout", "60s");
+            assertThat(wait.exitCode()).as(wait.toString()).isZero();
+            JsonNode done = Daemon.JSON.readTree(wait.out());
+            assertThat(done.get("state").asText()).isEqualTo("exited");
+            assertThat(done.get("ready").asBoolean()).isTrue();
+
+            // A job killed by a signal leaves no shell chatter ("Terminated") in its log.
+            d.run("--name", "a", "--workspace", "w", "--", "sleep", "300");
+            d.run("--name", "b", "--workspace", "w", "--", "sleep", "300");
+            JsonNode killed = d.json("kill", "-s", "TERM", "--workspace", "w");
+            assertThat(killed.get("killed").size()).isEqualTo(2);
+            d.awaitState("w/a", "failed");
+            d.awaitState("w/b", "failed");
+            assertThat(d.json("tail", "w/a").get("total_lines").asInt()).isZero();
+
+            // Nothing left to stop is not an error: a CI teardown can always run it.
+            Result nothing = d.bgrun("stop", "--all");
+            assertThat(nothing.exitCode()).as(nothing.toString()).isZero();
+            assertThat(Daemon.JSON.readTree(nothing.out()).get("stopped").size()).isZero();
         }
     }
 

@@ -114,7 +114,7 @@ public final class RunCommand implements Runnable {
         // After "--" the words are a command, even one that shares a job's name.
         boolean explicitCommand = spec.commandLine().getParseResult().originalArgs().contains("--");
         Project project = !argv.isEmpty() && specText == null && !explicitCommand && !argv.getFirst().contains(" ")
-                ? projectOrNull() : null;
+                ? projectOrNull(argv.size() == 1) : null;
         if (project != null && argv.size() > 1 && project.jobs().containsKey(argv.getFirst())) {
             // Everything after the command is the command's; a job name takes no arguments.
             throw new BgrunException(ErrorType.UsageError, "\"" + argv.getFirst() + "\" is a job of " + project.source()
@@ -134,6 +134,20 @@ public final class RunCommand implements Runnable {
         }
         Map<String, Object> flags = flagValues();
         keys.putAll(flags);
+        if (flags.containsKey(JobKeys.WORKSPACE.name())) {
+            workspace = (String) flags.get(JobKeys.WORKSPACE.name()); // a flag wins over the project's
+        }
+        // Paths in the spec are made absolute here, where "relative to" is known: the project file's
+        // directory for a project job, the current directory otherwise.
+        Path base = projectFile != null ? Path.of(projectFile).getParent() : Path.of("").toAbsolutePath();
+        if (keys.get(JobKeys.CWD.name()) instanceof String specCwd && cwd == null) {
+            cwd = base.resolve(specCwd).normalize().toString();
+        }
+        if (keys.get(JobKeys.ENV_FILE.name()) != null) {
+            Object files = keys.get(JobKeys.ENV_FILE.name());
+            List<?> list = files instanceof List<?> l ? l : List.of(files);
+            keys.put(JobKeys.ENV_FILE.name(), list.stream().map(f -> base.resolve(String.valueOf(f)).normalize().toString()).toList());
+        }
         if (!keys.containsKey(JobKeys.CMD.name())) {
             throw new BgrunException(ErrorType.UsageError, "nothing to run: give a command, a job name of the project "
                     + "file, or --spec", "see `bgrun run --help`");
@@ -156,6 +170,10 @@ public final class RunCommand implements Runnable {
         args.put("replace", spec.findOption("--replace").getValue());
         @SuppressWarnings("unchecked")
         Map<String, Object> job = (Map<String, Object>) DaemonAccess.call(spec, "run", args);
+        if ("failed".equals(job.get("state")) && String.valueOf(job.get("reason")).startsWith("could not start")) {
+            throw new BgrunException(ErrorType.JobFailed, "job " + job.get("name") + " " + job.get("reason"),
+                    "check the command and its working directory", job, null);
+        }
         if (out.json()) {
             out.data(job);
         } else {
@@ -221,11 +239,19 @@ public final class RunCommand implements Runnable {
         }
     }
 
-    private Project projectOrNull() {
+    /**
+     * The project, when there is one. A missing file named with -f is an error; a broken project file is one
+     * only when the single word could be one of its jobs (a longer command never needs the project).
+     */
+    private Project projectOrNull(boolean mayBeJobName) {
         try {
             return ProjectArgs.load(spec);
         } catch (BgrunException e) {
-            if (e.type() == ErrorType.ConfigNotFound) {
+            boolean explicitFile = ProjectArgs.root(spec).file() != null;
+            if (e.type() == ErrorType.ConfigNotFound && !explicitFile) {
+                return null;
+            }
+            if (e.type() == ErrorType.ConfigInvalid && !mayBeJobName) {
                 return null;
             }
             throw e;

@@ -70,7 +70,8 @@ public final class StatusCommand implements Runnable {
             out.line("  env          " + status.get("env"));
         }
         Map<String, Object> log = (Map<String, Object>) status.get("log");
-        out.line("  log          " + log.get("lines") + " lines: " + log.get("stdout") + ", " + log.get("stderr"));
+        long lines = ((Number) log.get("lines")).longValue();
+        out.line("  log          " + lines + (lines == 1 ? " line: " : " lines: ") + log.get("stdout") + ", " + log.get("stderr"));
         List<Map<String, Object>> transitions = (List<Map<String, Object>>) status.get("transitions");
         if (transitions != null && !transitions.isEmpty()) {
             out.line("  transitions");

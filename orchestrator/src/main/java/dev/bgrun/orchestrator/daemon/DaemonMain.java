@@ -73,7 +73,7 @@ public final class DaemonMain {
                 stopRequested[0] = true;
                 stopSignal.notifyAll();
             }
-            return Map.of("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
+            return JobCommands.ordered("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
         });
         new JobCommands(supervisor).register(handlers);
 

@@ -62,7 +62,7 @@ final class JobCommands {
         for (Job job : select(a)) {
             views.add(job.view(a.flag("show_env")));
         }
-        return Map.of("jobs", views);
+        return ordered("jobs", views);
     }
 
     /** The jobs matching the filters: workspace, tag, state, name (each a list: any of). */
@@ -87,25 +87,31 @@ final class JobCommands {
         Job job = job(a);
         Map<String, Object> view = job.view(a.flag("show_env"));
         LogStore logs = supervisor.logs(job);
-        view.put("log", Map.of("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
+        view.put("log", ordered("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
                 "lines", logs.lineCount()));
         view.put("transitions", job.transitions());
         return view;
     }
 
-    private Object stop(Args a) throws InterruptedException {
+    /** The jobs named by refs plus, with --all, --workspace or --tag, every alive job selected. */
+    private List<Job> targets(Args a) {
         List<Job> targets = new ArrayList<>();
         for (String ref : a.strings("refs")) {
             targets.add(supervisor.resolve(ref, a.string("current_workspace")));
         }
-        if (a.flag("all") || a.string("workspace") != null || !a.strings("tag").isEmpty()) {
+        boolean selection = a.flag("all") || a.string("workspace") != null || !a.strings("tag").isEmpty();
+        if (selection) {
             targets.addAll(select(a).stream().filter(j -> j.state().alive()).toList());
+        } else if (targets.isEmpty()) {
+            throw new BgrunException(ErrorType.UsageError, "name jobs, or use --workspace, --tag or --all");
         }
-        if (targets.isEmpty() && a.strings("refs").isEmpty()) {
-            throw new BgrunException(ErrorType.UsageError, "nothing to stop: name jobs, or use --workspace, --tag or --all");
-        }
+        return new ArrayList<>(new java.util.LinkedHashSet<>(targets));
+    }
+
+    private Object stop(Args a) throws InterruptedException {
+        List<Job> targets = targets(a);
         // Newest first: in a stack started in order, dependents were created after what they wait for.
-        List<Job> ordered = new ArrayList<>(new java.util.LinkedHashSet<>(targets));
+        List<Job> ordered = new ArrayList<>(targets);
         ordered.sort(java.util.Comparator.comparing((Job j) -> (String) j.view(false).get("created_at")).reversed());
         List<String> stopped = new ArrayList<>();
         for (Job job : ordered) {
@@ -114,21 +120,20 @@ final class JobCommands {
                 stopped.add(job.id());
             }
         }
-        return Map.of("stopped", stopped);
+        return ordered("stopped", stopped);
     }
 
     private Object kill(Args a) throws InterruptedException {
         String signal = a.string("signal");
         if (signal == null) {
-            return Map.of("killed", ((Map<?, ?>) stop(a)).get("stopped"));
+            return ordered("killed", ((Map<?, ?>) stop(a)).get("stopped"));
         }
         List<String> killed = new ArrayList<>();
-        for (String ref : a.strings("refs")) {
-            Job job = supervisor.resolve(ref, a.string("current_workspace"));
+        for (Job job : targets(a)) {
             supervisor.signal(job, signal);
             killed.add(job.id());
         }
-        return Map.of("killed", killed, "signal", signal);
+        return ordered("killed", killed, "signal", signal);
     }
 
     private Object restart(Args a) throws InterruptedException {
@@ -152,7 +157,7 @@ final class JobCommands {
                 removed.add(job.id());
             }
         }
-        return Map.of("removed", removed);
+        return ordered("removed", removed);
     }
 
     private Object await(Args a) throws InterruptedException {
@@ -186,7 +191,7 @@ final class JobCommands {
             out.put("lines", shown);
             out.put("total_lines", logs.lineCount());
             out.put("shown", shown.size());
-            out.put("files", Map.of("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
+            out.put("files", ordered("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
             return out;
         }
         LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
@@ -221,12 +226,21 @@ final class JobCommands {
                         }
                         last = rest.number();
                     }
-                    return Map.of("ended", true, "state", state.keyword(), "last_line", last);
+                    return ordered("ended", true, "state", state.keyword(), "last_line", last);
                 }
             }
         } finally {
             logs.removeListener(listener);
         }
+    }
+
+    /** An answer object whose keys keep the order given (Map.of has none). */
+    static Map<String, Object> ordered(Object... pairs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
     }
 
     private static int currentIncarnation(Job job) {

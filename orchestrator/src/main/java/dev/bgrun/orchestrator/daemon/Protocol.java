@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class Protocol {
     public static final int VERSION = 1;
-    /** The longest request line the daemon reads; a longer one is refused and the connection closed. */
+    /** The longest request line the daemon reads; a longer one is skipped and answered with an error. */
     public static final int MAX_REQUEST_BYTES = 1 << 20;
 
     private Protocol() {

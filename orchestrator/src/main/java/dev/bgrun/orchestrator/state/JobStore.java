@@ -31,9 +31,13 @@ public final class JobStore {
 
     public void save(String id, Map<String, Object> record) {
         Path file = recordFile(id);
-        Path tmp = file.resolveSibling("job.json.tmp");
+        Path tmp = file.resolveSibling("job.json." + Thread.currentThread().threadId() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
+            // The record holds the job's environment: the owner's alone.
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, Json.write(record));
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -15,7 +15,7 @@ import java.util.Map;
  * <pre>
  *   daemon
  *     └─ sh (the wrapper: waits for the job, writes its exit status to exit.N)
- *          └─ job (its own session and process group, via setsid; writes pid.N first)
+ *          └─ job (its own session and process group, via setsid; writes exit.N.pid first)
  * </pre>
  * The job writes its output straight into the log files, and the wrapper records its exit status, so
  * neither depends on the daemon: a daemon that dies and comes back finds both on disk. The wrapper lives
@@ -25,11 +25,14 @@ final class Spawner {
     /**
      * $1: the exit file; $2: the stdin FIFO or "-"; then the argv. The inner sh writes its own pid (which the
      * job keeps, since setsid execs without forking in a process that is not a group leader) and then execs.
+     * The wrapper's own stderr goes to /dev/null and the job takes the log back from fd 3 itself, so the
+     * shell's "Terminated" notes (written while it still holds the job's redirections) never reach the log.
      */
     private static final String WRAPPER = """
             f=$1; in=$2; shift 2
             if [ "$in" != - ]; then exec 0<>"$in"; fi
-            /bin/sh -c 'echo $$ > "$0"; exec %s "$@"' "$f.pid" "$@"
+            exec 3>&2 2>/dev/null
+            /bin/sh -c 'echo $$ > "$0"; exec 2>&3 3>&-; exec %s "$@"' "$f.pid" "$@"
             c=$?
             echo "$c" > "$f.tmp" && mv "$f.tmp" "$f"
             """;

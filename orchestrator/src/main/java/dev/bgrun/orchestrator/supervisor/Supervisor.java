@@ -1,6 +1,7 @@
 package dev.bgrun.orchestrator.supervisor;
 
 import dev.bgrun.orchestrator.config.Command;
+import dev.bgrun.orchestrator.config.Durations;
 import dev.bgrun.orchestrator.config.Interpolation;
 import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobSpec;
@@ -237,15 +238,23 @@ public final class Supervisor implements AutoCloseable {
         persist(job);
     }
 
-    /** Readiness (log rules) and the runtime limit of a running incarnation. */
+    /**
+     * The runtime limit, and readiness, of an incarnation: a job without readiness rules is ready once spawned
+     * (a oneshot never is: its target is completing); log rules are checked on every line of the incarnation;
+     * all rules must hold, so a rule not checked yet (port, URL, file, command) keeps the job running until
+     * its ready-timeout fails it.
+     */
     private void armIncarnation(Job job, Live l, int incarnation) {
         JobSpec spec = job.spec;
+        Duration sinceStart = Duration.between(l.incarnationStart, Instant.now());
         Duration maxRuntime = spec.get(JobKeys.MAX_RUNTIME_MS);
         if (maxRuntime != null) {
-            Duration left = maxRuntime.minus(Duration.between(l.incarnationStart, Instant.now()));
             l.runtimeLimit = timers.schedule(logged(() -> limitKill(job, incarnation,
-                    "ran longer than max-runtime-ms (" + dev.bgrun.orchestrator.config.Durations.format(maxRuntime) + ")")),
-                    Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+                    "ran longer than max-runtime-ms (" + Durations.format(maxRuntime) + ")")),
+                    Math.max(0, maxRuntime.minus(sinceStart).toMillis()), TimeUnit.MILLISECONDS);
+        }
+        if (job.state() != JobState.RUNNING || spec.oneshot()) {
+            return;
         }
         List<SpecKey<?>> rules = spec.readinessRules();
         if (rules.isEmpty()) {
@@ -255,29 +264,36 @@ public final class Supervisor implements AutoCloseable {
         String substring = spec.get(JobKeys.READY_WHEN);
         String regex = spec.get(JobKeys.READY_WHEN_REGEX);
         Pattern pattern = regex == null ? null : Pattern.compile(regex);
-        if (substring != null || pattern != null) {
+        boolean onlyLogRules = rules.stream().allMatch(k -> k == JobKeys.READY_WHEN || k == JobKeys.READY_WHEN_REGEX);
+        if (onlyLogRules) {
+            boolean[] held = {substring == null, pattern == null};
             Consumer<LogLine> readiness = line -> {
-                if (line.incarnation() == incarnation && (substring != null && line.text().contains(substring)
-                        || pattern != null && pattern.matcher(line.text()).find())) {
-                    markReady(job, incarnation, "line " + line.number() + " matched: " + abbreviate(line.text()));
+                if (line.incarnation() != incarnation) {
+                    return;
+                }
+                synchronized (held) {
+                    held[0] |= substring != null && line.text().contains(substring);
+                    held[1] |= pattern != null && pattern.matcher(line.text()).find();
+                    if (held[0] && held[1]) {
+                        markReady(job, incarnation, "line " + line.number() + " matched: " + abbreviate(line.text()));
+                    }
                 }
             };
             l.readiness = readiness;
             l.logs.addListener(readiness);
-            // The line may have been written before the listener was added.
-            long count = l.logs.lineCount();
+            // Lines written before the listener was added: from the incarnation's first line.
             l.logs.catchUp(incarnation, false);
-            for (LogLine line : l.logs.range(Math.max(1, count - 1000), 1000)) {
+            for (LogLine line : l.logs.range(l.logs.lineCount() - 5000, 5000)) {
                 readiness.accept(line);
             }
         }
         Duration timeout = spec.readyTimeout();
         l.readyTimeout = timers.schedule(logged(() -> {
             if (job.state() == JobState.RUNNING && job.incarnation == incarnation) {
-                limitKill(job, incarnation, "not ready within ready-timeout (" + dev.bgrun.orchestrator.config.Durations.format(timeout)
+                limitKill(job, incarnation, "not ready within ready-timeout (" + Durations.format(timeout)
                         + "): " + String.join(", ", rules.stream().map(SpecKey::name).toList()) + " did not hold");
             }
-        }), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }), Math.max(0, timeout.minus(sinceStart).toMillis()), TimeUnit.MILLISECONDS);
     }
 
     private void markReady(Job job, int incarnation, String why) {
@@ -425,6 +441,7 @@ public final class Supervisor implements AutoCloseable {
         JobSpec spec = job.spec;
         Map<String, String> env = new LinkedHashMap<>(job.baseEnv);
         for (String file : spec.get(JobKeys.ENV_FILE)) {
+            // The CLI sends absolute paths (relative to the project file); a relative one is the job's cwd's.
             env.putAll(EnvFiles.read(Path.of(job.cwd).resolve(file)));
         }
         synchronized (job) {
@@ -539,6 +556,9 @@ public final class Supervisor implements AutoCloseable {
     public void restart(Job job) throws InterruptedException {
         stop(job);
         live.get(job.id()).streak = 0;
+        synchronized (job) {
+            job.restarts = 0; // a manual restart gives max-restarts a fresh budget
+        }
         start(job);
     }
 
@@ -562,7 +582,9 @@ public final class Supervisor implements AutoCloseable {
 
     private void persist(Job job) {
         try {
-            store.save(job.id(), job.toRecord());
+            synchronized (job) {
+                store.save(job.id(), job.toRecord()); // under the job's lock: saves land in order
+            }
         } catch (RuntimeException e) {
             log.accept("cannot persist job " + job.id() + ": " + e.getMessage());
         }
@@ -603,9 +625,7 @@ public final class Supervisor implements AutoCloseable {
             log.accept("re-adopting job " + job.id() + " (" + job.name() + "), pid " + job.pid);
             ProcessHandle.of(job.wrapperPid).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
                     .thenRunAsync(logged(() -> onExit(job, incarnation)), timers);
-            if (job.state() == JobState.RUNNING) {
-                armIncarnation(job, l, incarnation);
-            }
+            armIncarnation(job, l, incarnation);
             return;
         }
         // The wrapper ended while no daemon watched: its exit file (if written) says how the job ended.
