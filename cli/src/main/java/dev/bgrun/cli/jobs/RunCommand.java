@@ -140,7 +140,10 @@ public final class RunCommand implements Runnable {
         // Paths in the spec are made absolute here, where "relative to" is known: the project file's
         // directory for a project job, the current directory otherwise.
         Path base = projectFile != null ? Path.of(projectFile).getParent() : Path.of("").toAbsolutePath();
-        if (keys.get(JobKeys.CWD.name()) instanceof String specCwd && cwd == null) {
+        String cwdFlag = spec.findOption("--cwd").getValue();
+        if (cwdFlag != null) {
+            cwd = Path.of(cwdFlag).toAbsolutePath().normalize().toString(); // the flag wins
+        } else if (keys.get(JobKeys.CWD.name()) instanceof String specCwd && cwd == null) {
             cwd = base.resolve(specCwd).normalize().toString();
         }
         if (keys.get(JobKeys.ENV_FILE.name()) != null) {
@@ -157,8 +160,7 @@ public final class RunCommand implements Runnable {
             workspace = ws instanceof String s ? s : currentWorkspaceOrDefault();
         }
         if (cwd == null) {
-            String given = spec.findOption("--cwd").getValue();
-            cwd = Path.of(given != null ? given : "").toAbsolutePath().normalize().toString();
+            cwd = Path.of("").toAbsolutePath().normalize().toString();
         }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("name", name);
