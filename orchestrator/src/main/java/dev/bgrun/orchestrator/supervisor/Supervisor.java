@@ -15,6 +15,13 @@ import dev.bgrun.orchestrator.job.JobState;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
 import dev.bgrun.orchestrator.logs.LogWatcher;
+import dev.bgrun.orchestrator.readiness.CommandProbe;
+import dev.bgrun.orchestrator.readiness.FileProbe;
+import dev.bgrun.orchestrator.readiness.PortProbe;
+import dev.bgrun.orchestrator.readiness.Probe;
+import dev.bgrun.orchestrator.readiness.Readiness;
+import dev.bgrun.orchestrator.readiness.UrlProbe;
+import okhttp3.OkHttpClient;
 import dev.bgrun.orchestrator.state.JobStore;
 import dev.bgrun.orchestrator.state.StateRoot;
 
@@ -58,6 +65,8 @@ public final class Supervisor implements AutoCloseable {
         ScheduledFuture<?> runtimeLimit;
         ScheduledFuture<?> readyTimeout;
         Consumer<LogLine> readiness;
+        Readiness rules;
+        Map<String, String> env = Map.of();
         Instant incarnationStart;
         String failReason;
         int streak;
@@ -77,6 +86,10 @@ public final class Supervisor implements AutoCloseable {
                 logs.removeListener(readiness);
                 readiness = null;
             }
+            if (rules != null) {
+                rules.cancel();
+                rules = null;
+            }
         }
     }
 
@@ -87,6 +100,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
+    private OkHttpClient http;
 
     public Supervisor(StateRoot root, Consumer<String> log) throws IOException {
         this.root = root;
@@ -207,10 +221,20 @@ public final class Supervisor implements AutoCloseable {
         Spawner.Spawned spawned;
         try {
             Map<String, String> env = environment(job);
+            l.env = env;
             Command cmd = interpolate(job, job.spec.cmd(), env);
             Path cwd = Path.of(job.cwd);
             if (!Files.isDirectory(cwd)) {
                 throw new IOException("working directory " + cwd + " does not exist");
+            }
+            String readyPort = job.spec.get(JobKeys.READY_WHEN_PORT);
+            if (readyPort != null) {
+                int port = port(job, readyPort, env);
+                if (PortProbe.accepting(port)) {
+                    // A stale server on the port would make the new job look ready at once.
+                    throw new IOException("port " + port + " already accepts connections (another process holds it), "
+                            + "so ready-when-port could not tell this job is ready");
+                }
             }
             spawned = Spawner.spawn(root.jobDir(job.id()), cmd, cwd, env, job.spec.get(JobKeys.STDIN), incarnation);
             Long pid = Spawner.awaitPid(spawned, 10_000);
@@ -261,39 +285,75 @@ public final class Supervisor implements AutoCloseable {
             markReady(job, incarnation, "no readiness rule: ready once spawned");
             return;
         }
-        String substring = spec.get(JobKeys.READY_WHEN);
-        String regex = spec.get(JobKeys.READY_WHEN_REGEX);
-        Pattern pattern = regex == null ? null : Pattern.compile(regex);
-        boolean onlyLogRules = rules.stream().allMatch(k -> k == JobKeys.READY_WHEN || k == JobKeys.READY_WHEN_REGEX);
-        if (onlyLogRules) {
-            boolean[] held = {substring == null, pattern == null};
-            Consumer<LogLine> readiness = line -> {
-                if (line.incarnation() != incarnation) {
-                    return;
-                }
-                synchronized (held) {
-                    held[0] |= substring != null && line.text().contains(substring);
-                    held[1] |= pattern != null && pattern.matcher(line.text()).find();
-                    if (held[0] && held[1]) {
-                        markReady(job, incarnation, "line " + line.number() + " matched: " + abbreviate(line.text()));
-                    }
+        Map<String, String> env = l.env;
+        String substring = spec.get(JobKeys.READY_WHEN) == null ? null : resolve(job, spec.get(JobKeys.READY_WHEN), env, env);
+        String regex = spec.get(JobKeys.READY_WHEN_REGEX) == null ? null : resolve(job, spec.get(JobKeys.READY_WHEN_REGEX), env, env);
+        Readiness readiness = new Readiness(substring, regex == null ? null : Pattern.compile(regex), probes(job, env),
+                why -> markReady(job, incarnation, why));
+        l.rules = readiness;
+        if (substring != null || regex != null) {
+            Consumer<LogLine> listener = line -> {
+                if (line.incarnation() == incarnation) {
+                    readiness.line(line.number(), line.text());
                 }
             };
-            l.readiness = readiness;
-            l.logs.addListener(readiness);
+            l.readiness = listener;
+            l.logs.addListener(listener);
             // Lines written before the listener was added: from the incarnation's first line.
             l.logs.catchUp(incarnation, false);
             for (LogLine line : l.logs.range(l.logs.lineCount() - 5000, 5000)) {
-                readiness.accept(line);
+                listener.accept(line);
             }
         }
+        readiness.start(timers);
         Duration timeout = spec.readyTimeout();
         l.readyTimeout = timers.schedule(logged(() -> {
             if (job.state() == JobState.RUNNING && job.incarnation == incarnation) {
                 limitKill(job, incarnation, "not ready within ready-timeout (" + Durations.format(timeout)
-                        + "): " + String.join(", ", rules.stream().map(SpecKey::name).toList()) + " did not hold");
+                        + "): " + String.join(", ", readiness.pending()) + " did not hold");
             }
         }), Math.max(0, timeout.minus(sinceStart).toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** The polled readiness rules of the job, their values interpolated. */
+    private List<Probe> probes(Job job, Map<String, String> env) {
+        JobSpec spec = job.spec;
+        List<Probe> probes = new ArrayList<>();
+        if (spec.get(JobKeys.READY_WHEN_PORT) != null) {
+            probes.add(new PortProbe(JobKeys.READY_WHEN_PORT.name(), port(job, spec.get(JobKeys.READY_WHEN_PORT), env)));
+        }
+        if (spec.get(JobKeys.READY_WHEN_URL) != null) {
+            probes.add(new UrlProbe(JobKeys.READY_WHEN_URL.name(), resolve(job, spec.get(JobKeys.READY_WHEN_URL), env, env), http()));
+        }
+        if (spec.get(JobKeys.READY_WHEN_FILE) != null) {
+            probes.add(new FileProbe(JobKeys.READY_WHEN_FILE.name(),
+                    Path.of(job.cwd).resolve(resolve(job, spec.get(JobKeys.READY_WHEN_FILE), env, env))));
+        }
+        if (spec.get(JobKeys.READY_WHEN_CMD) != null) {
+            Command cmd = interpolate(job, spec.get(JobKeys.READY_WHEN_CMD), env);
+            probes.add(new CommandProbe(JobKeys.READY_WHEN_CMD.name(), cmd.processArgv(), Path.of(job.cwd), env));
+        }
+        return probes;
+    }
+
+    private int port(Job job, String text, Map<String, String> env) {
+        String value = resolve(job, text, env, env);
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BgrunException(ErrorType.InvalidState, "ready-when-port " + text + " is \"" + value + "\", not a port");
+    }
+
+    private synchronized OkHttpClient http() {
+        if (http == null) {
+            http = UrlProbe.newClient();
+        }
+        return http;
     }
 
     private void markReady(Job job, int incarnation, String why) {
@@ -311,6 +371,7 @@ public final class Supervisor implements AutoCloseable {
                 l.logs.removeListener(l.readiness);
                 l.readiness = null;
             }
+            l.rules = null;
             if (l.readyTimeout != null) {
                 l.readyTimeout.cancel(false);
             }
@@ -619,6 +680,11 @@ public final class Supervisor implements AutoCloseable {
         if (job.state() == JobState.RESTARTING) {
             l.restart = timers.schedule(logged(() -> restartNow(job, incarnation)), 0, TimeUnit.MILLISECONDS);
             return;
+        }
+        try {
+            l.env = environment(job);
+        } catch (IOException | RuntimeException e) {
+            log.accept("job " + job.id() + ": cannot rebuild its environment: " + e.getMessage());
         }
         boolean wrapperAlive = job.wrapperPid != null && ProcStat.alive(job.wrapperPid, job.wrapperStart == null ? -1 : job.wrapperStart);
         if (wrapperAlive) {

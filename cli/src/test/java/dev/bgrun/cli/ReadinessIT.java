@@ -1,0 +1,78 @@
+package dev.bgrun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bgrun.cli.BgrunProcess.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each readiness rule true, false (timing out), and several together, against real processes and servers. */
+class ReadinessIT {
+    private static final String JWEBSERVER = Path.of(System.getProperty("java.home"), "bin", "jwebserver").toString();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void portAndUrlRulesHoldWhenARealServerAnswers() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "web", "--allocate-port", "PORT", "--ready-when-port", "${PORT}",
+                    "--ready-when-url", "http://127.0.0.1:${PORT}/", "--",
+                    JWEBSERVER + " -b 127.0.0.1 -p $PORT -d " + d.work);
+            Result wait = d.bgrun("wait", "web", "--timeout", "90s");
+            assertThat(wait.exitCode()).as(wait.toString()).isZero();
+            JsonNode web = d.status("web");
+            int port = web.get("ports").get("PORT").asInt();
+            assertThat(web.get("reason").asText()).isEqualTo("ready-when-port (" + port + ") held; ready-when-url (http://127.0.0.1:"
+                    + port + "/) held");
+        }
+    }
+
+    @Test
+    void fileAndCommandRulesTogetherWithALogRule() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "slow", "--ready-when", "booting", "--ready-when-file", "ready.flag",
+                    "--ready-when-cmd", "test -f ready.flag", "--",
+                    "sh -c 'echo booting; sleep 1; touch ready.flag; sleep 300'");
+            Result wait = d.bgrun("wait", "slow", "--timeout", "60s");
+            assertThat(wait.exitCode()).as(wait.toString()).isZero();
+            assertThat(d.status("slow").get("reason").asText()).isEqualTo("line 1 matched: booting; ready-when-file ("
+                    + d.work.resolve("ready.flag") + ") held; ready-when-cmd (/bin/sh -c test -f ready.flag) held");
+        }
+    }
+
+    @Test
+    void aRuleThatNeverHoldsFailsTheJobNamingIt() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort(); // free once closed: nobody listens there
+            }
+            d.run("--name", "deaf", "--ready-when-port", Integer.toString(port), "--ready-when-file", "never",
+                    "--ready-timeout", "1s", "--", "sleep", "300");
+            JsonNode failed = d.awaitState("deaf", "failed");
+            assertThat(failed.get("reason").asText()).isEqualTo("not ready within ready-timeout (1s): ready-when-port ("
+                    + port + "), ready-when-file (" + d.work.resolve("never") + ") did not hold");
+        }
+    }
+
+    @Test
+    void aPortAlreadyBoundByAnotherProcessIsRefusedBeforeStart() throws IOException {
+        try (Daemon d = new Daemon(tmp);
+             ServerSocket stale = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Result r = d.bgrun("run", "--name", "late", "--ready-when-port", Integer.toString(stale.getLocalPort()),
+                    "--", "sleep", "300");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            JsonNode error = Daemon.JSON.readTree(r.err()).get("error");
+            assertThat(error.get("type").asText()).isEqualTo("JobFailed");
+            assertThat(error.get("message").asText()).contains("port " + stale.getLocalPort() + " already accepts connections");
+            assertThat(d.status("late").get("state").asText()).isEqualTo("failed");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.bgrun.orchestrator.readiness;
+
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** Holds when a GET of the URL answers 2xx, within a short per-request timeout. */
+public record UrlProbe(String key, String url, OkHttpClient client) implements Probe {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+
+    /** One client for all URL probes: they share its connection pool and threads. */
+    public static OkHttpClient newClient() {
+        return new OkHttpClient.Builder()
+                .callTimeout(REQUEST_TIMEOUT)
+                .connectTimeout(REQUEST_TIMEOUT)
+                .readTimeout(REQUEST_TIMEOUT)
+                .followRedirects(true)
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    @Override
+    public String describe() {
+        return key + " (" + url + ")";
+    }
+
+    @Override
+    public boolean holds() {
+        try (Response response = client.newCall(new Request.Builder().url(url).get().build()).execute()) {
+            return response.isSuccessful();
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
