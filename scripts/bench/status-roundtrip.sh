@@ -48,11 +48,12 @@ fi
 # The variants: name<TAB>command (run through a function so every variant pays the same shell cost).
 v_status() { bg status probe; }
 v_list() { bg list; }
+v_version() { bg --version; }
 v_pm2() { "$PM2" jlist; }
 v_hello() { "$java" -cp "$bench_tmp" Hello; }
 v_hello_c1() { "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$bench_tmp" Hello; }
-labels=("bgrun status probe" "bgrun list (1 job)")
-funcs=(v_status v_list)
+labels=("bgrun status probe" "bgrun list (1 job)" "bgrun --version (no daemon)")
+funcs=(v_status v_list v_version)
 if [ -n "$PM2" ]; then
   labels+=("pm2 jlist (1 process)"); funcs+=(v_pm2)
 fi
@@ -82,6 +83,11 @@ done
 
 # The daemon's footprint while serving, for the record.
 ds="$(bg daemon status)"
+# The daemon's own share: the same requests over one open connection, in one JVM (after 200 warm-up calls).
+bench_client_build
+bench_client repeat 200 status probe >/dev/null || bench_die "the one-connection client failed"
+conn_status="$(bench_client repeat 1000 status probe)" || bench_die "the one-connection client failed"
+conn_list="$(bench_client repeat 1000 list)" || bench_die "the one-connection client failed"
 
 echo
 bench_facts
@@ -94,7 +100,14 @@ else
   python3 "$report" table "$bench_tmp/results" ms "java hello world"
 fi
 echo
+us_ms() { python3 -c "print(f'{$1 / 1000:.2f}')"; }
+echo "daemon side, one open connection, 1000 requests each (in-JVM round trip, includes JSON both ways):"
+echo "  status probe: median $(us_ms "$(json_field "$conn_status" median_us)") ms," \
+  "p90 $(us_ms "$(json_field "$conn_status" p90_us)") ms;" \
+  " list: median $(us_ms "$(json_field "$conn_list" median_us)") ms, p90 $(us_ms "$(json_field "$conn_list" p90_us)") ms"
 m_status="$(python3 "$report" median "$bench_tmp/results" "bgrun status probe")"
+python3 -c "print(f'  = {$(json_field "$conn_status" median_us) / 10 / $m_status:.1f}% of the CLI status median; the rest is the CLI process (bgrun --version: $(python3 "$report" median "$bench_tmp/results" "bgrun --version (no daemon)") ms)')"
+echo
 m_list="$(python3 "$report" median "$bench_tmp/results" "bgrun list (1 job)")"
 m_hello="$(python3 "$report" median "$bench_tmp/results" "java hello world")"
 python3 -c "print(f'bgrun status = {$m_status / $m_hello:.2f} x java hello world; bgrun list = {$m_list / $m_hello:.2f} x')"

@@ -5,6 +5,7 @@
 #                   fresh BGRUN_HOME, marks every process started from here with BGRUN_BENCH_MARK, and installs
 #                   an EXIT trap that stops everything (bgrun jobs and daemon, pm2), checks that no marked
 #                   process is left, shows the daemon log's notable lines, and removes the temp dir.
+# bench_client ...  a one-connection Java client (lib/BenchClient.java; bench_client_build compiles it).
 # bg ARGS...        runs the CLI the way an installed bgrun does (scripts/lib/run-jar.sh: C1 + AOT cache).
 # pm2_setup         installs pm2@latest from npm into the temp dir; sets PM2 (empty when unavailable).
 # Environment: BGRUN_JAR, BENCH_NO_PM2=1 (skip pm2), BENCH_KEEP=1 (keep the temp dir),
@@ -58,6 +59,16 @@ bench_init() {
 
 bg() {
   "$bench_repo/scripts/lib/run-jar.sh" "$BGRUN_JAVA_HOME" "$bench_jar" "$@"
+}
+
+# Compiles lib/BenchClient.java against the jar; then `bench_client ARGS...` runs it (see that file).
+bench_client_build() {
+  mkdir -p "$bench_tmp/client"
+  "$BGRUN_JAVA_HOME/bin/javac" -cp "$bench_jar" -d "$bench_tmp/client" "$bench_repo/scripts/bench/lib/BenchClient.java" \
+    || bench_die "javac failed on scripts/bench/lib/BenchClient.java"
+}
+bench_client() {
+  "$BGRUN_JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "$bench_jar:$bench_tmp/client" BenchClient "$BGRUN_HOME" "$@"
 }
 
 bench_facts() {
@@ -175,26 +186,41 @@ for pid in sorted(parent):
 EOF
 }
 
-# Notable lines of the daemon log (errors, exceptions, warnings), for the report.
+# Notable lines of the daemon log (errors, exceptions, warnings), grouped by message shape (ids, numbers and
+# paths blanked) with a count and the first example of each, for the report.
 bench_daemon_log_report() {
   local log="$BGRUN_HOME/daemon.log"
   [ -f "$log" ] || return 0
-  local notable
-  notable="$(grep -inE 'error|exception|warn|fail|severe|unable|cannot|\bat [a-z]+\.' "$log" | head -n 40)"
   echo
-  echo "daemon.log: $(wc -l <"$log") lines"
-  if [ -n "$notable" ]; then
-    echo "daemon.log notable lines (first 40):"
-    echo "$notable" | sed 's/^/  /'
-  else
-    echo "daemon.log: no errors, exceptions or warnings"
-  fi
+  python3 - "$log" <<'EOF'
+import re, sys
+path = sys.argv[1]
+lines = open(path, errors="replace").read().splitlines()
+notable = re.compile(r"error|exception|warn|fail|severe|unable|cannot|^\s+at |caused by", re.I)
+groups = {}
+for line in lines:
+    if not notable.search(line):
+        continue
+    body = re.sub(r"^\S+Z ", "", line)
+    shape = re.sub(r"/\S+", "PATH", body)
+    shape = re.sub(r"\b[0-9a-f]{10}\b", "ID", shape)
+    shape = re.sub(r"\d+", "N", shape)
+    count, first = groups.get(shape, (0, line))
+    groups[shape] = (count + 1, first)
+print(f"daemon.log: {len(lines)} lines")
+if not groups:
+    print("daemon.log: no errors, exceptions or warnings")
+for shape, (count, first) in sorted(groups.items(), key=lambda kv: -kv[1][0])[:15]:
+    print(f"daemon.log: {count} x {shape[:150]}")
+    print(f"    e.g. {first[:300]}")
+EOF
   if [ -n "${BENCH_LOG_DIR:-}" ]; then
     mkdir -p "$BENCH_LOG_DIR"
     cp "$log" "$BENCH_LOG_DIR/$bench_name-daemon.log"
     [ -n "$PM2" ] && [ -f "$PM2_HOME/pm2.log" ] && cp "$PM2_HOME/pm2.log" "$BENCH_LOG_DIR/$bench_name-pm2.log"
     echo "logs copied to $BENCH_LOG_DIR"
   fi
+  return 0
 }
 
 bench_cleanup() {

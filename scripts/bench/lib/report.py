@@ -55,7 +55,7 @@ def table(path, unit, baseline=None):
     width = max([len("variant")] + [len(label) for label, _ in rows])
     head = f"{'variant':<{width}}  {'n':>3}  {'median':>9}  {'min':>9}  {'p90':>9}  {'max':>9}"
     if base:
-        head += f"  {'x ' + baseline[:18]:>20}"
+        head += f"  {'x ' + baseline[:24]:>26}"
     print(head + f"   ({unit})")
     for label, values in rows:
         if not values:
@@ -65,7 +65,7 @@ def table(path, unit, baseline=None):
         line = (f"{label:<{width}}  {len(values):>3}  {fmt(m):>9}  {fmt(min(values)):>9}  {fmt(p90(values)):>9}"
                 f"  {fmt(max(values)):>9}")
         if base:
-            line += f"  {m / base:>20.2f}"
+            line += f"  {m / base:>26.2f}"
         print(line)
 
 

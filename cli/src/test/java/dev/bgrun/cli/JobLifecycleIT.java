@@ -157,7 +157,7 @@ class JobLifecycleIT {
             Result notReady = d.bgrun("wait", "nope", "--timeout", "60s");
             assertThat(notReady.exitCode()).isEqualTo(1);
             assertThat(Daemon.JSON.readTree(notReady.out()).get("reason").asText())
-                    .isEqualTo("not ready within ready-timeout (1s): ready-when did not hold");
+                    .isEqualTo("not ready within ready-timeout (1s): ready-when (\"never printed\") did not hold");
         }
     }
 
