@@ -63,6 +63,21 @@ class ReadinessIT {
     }
 
     @Test
+    void failingHealthChecksFailTheJobAndItsPolicyRestartsIt() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            // Healthy while the flag exists; the job removes it after a while, then health checks fail.
+            d.run("--name", "sick", "--health-check-cmd", "test -f healthy", "--health-interval-secs", "200ms",
+                    "--health-threshold", "2", "--restart", "on-failure", "--max-restarts", "1", "--backoff-ms", "100",
+                    "--", "sh -c 'touch healthy; sleep 1; rm healthy; sleep 300'");
+            JsonNode failed = d.awaitState("sick", "failed");
+            assertThat(failed.get("restart_count").asInt()).isEqualTo(1);
+            assertThat(failed.get("reason").asText()).startsWith(
+                    "health check failed 2 times in a row: health-check-cmd (/bin/sh -c test -f healthy)");
+            assertThat(failed.get("transitions").toString()).contains("\"to\":\"restarting\"");
+        }
+    }
+
+    @Test
     void aPortAlreadyBoundByAnotherProcessIsRefusedBeforeStart() throws IOException {
         try (Daemon d = new Daemon(tmp);
              ServerSocket stale = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

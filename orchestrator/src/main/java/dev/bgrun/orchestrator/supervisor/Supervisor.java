@@ -64,6 +64,7 @@ public final class Supervisor implements AutoCloseable {
         ScheduledFuture<?> restart;
         ScheduledFuture<?> runtimeLimit;
         ScheduledFuture<?> readyTimeout;
+        ScheduledFuture<?> health;
         Consumer<LogLine> readiness;
         Readiness rules;
         Map<String, String> env = Map.of();
@@ -76,12 +77,12 @@ public final class Supervisor implements AutoCloseable {
         }
 
         void cancelTimers() {
-            for (ScheduledFuture<?> f : new ScheduledFuture<?>[]{restart, runtimeLimit, readyTimeout}) {
+            for (ScheduledFuture<?> f : new ScheduledFuture<?>[]{restart, runtimeLimit, readyTimeout, health}) {
                 if (f != null) {
                     f.cancel(false);
                 }
             }
-            restart = runtimeLimit = readyTimeout = null;
+            restart = runtimeLimit = readyTimeout = health = null;
             if (readiness != null) {
                 logs.removeListener(readiness);
                 readiness = null;
@@ -346,7 +347,7 @@ public final class Supervisor implements AutoCloseable {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BgrunException(ErrorType.InvalidState, "ready-when-port " + text + " is \"" + value + "\", not a port");
+        throw new BgrunException(ErrorType.InvalidState, "port " + text + " is \"" + value + "\", not a port");
     }
 
     private synchronized OkHttpClient http() {
@@ -376,7 +377,51 @@ public final class Supervisor implements AutoCloseable {
                 l.readyTimeout.cancel(false);
             }
             persist(job);
+            watchHealth(job, l, incarnation);
         }
+    }
+
+    /**
+     * After ready: the health probes every {@code health-interval-secs}; {@code health-threshold} failures in a
+     * row fail the incarnation (and its restart policy decides what follows).
+     */
+    private void watchHealth(Job job, Live l, int incarnation) {
+        List<Probe> checks = healthProbes(job, l.env);
+        if (checks.isEmpty()) {
+            return;
+        }
+        long interval = job.spec.get(JobKeys.HEALTH_INTERVAL_SECS).toMillis();
+        int threshold = job.spec.get(JobKeys.HEALTH_THRESHOLD);
+        int[] failures = {0};
+        l.health = timers.scheduleWithFixedDelay(logged(() -> Thread.ofVirtual().start(() -> {
+            if (job.state() != JobState.READY || job.incarnation != incarnation) {
+                return;
+            }
+            List<String> failed = checks.stream().filter(p -> !p.holds()).map(Probe::describe).toList();
+            synchronized (failures) {
+                failures[0] = failed.isEmpty() ? 0 : failures[0] + 1;
+                if (failures[0] >= threshold) {
+                    limitKill(job, incarnation, "health check failed " + failures[0] + " times in a row: "
+                            + String.join(", ", failed));
+                }
+            }
+        })), interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private List<Probe> healthProbes(Job job, Map<String, String> env) {
+        JobSpec spec = job.spec;
+        List<Probe> probes = new ArrayList<>();
+        if (spec.get(JobKeys.HEALTH_CHECK_URL) != null) {
+            probes.add(new UrlProbe(JobKeys.HEALTH_CHECK_URL.name(), resolve(job, spec.get(JobKeys.HEALTH_CHECK_URL), env, env), http()));
+        }
+        if (spec.get(JobKeys.HEALTH_CHECK_PORT) != null) {
+            probes.add(new PortProbe(JobKeys.HEALTH_CHECK_PORT.name(), port(job, spec.get(JobKeys.HEALTH_CHECK_PORT), env)));
+        }
+        if (spec.get(JobKeys.HEALTH_CHECK_CMD) != null) {
+            Command cmd = interpolate(job, spec.get(JobKeys.HEALTH_CHECK_CMD), env);
+            probes.add(new CommandProbe(JobKeys.HEALTH_CHECK_CMD.name(), cmd.processArgv(), Path.of(job.cwd), env));
+        }
+        return probes;
     }
 
     private void onExit(Job job, int incarnation) {
@@ -692,6 +737,9 @@ public final class Supervisor implements AutoCloseable {
             ProcessHandle.of(job.wrapperPid).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
                     .thenRunAsync(logged(() -> onExit(job, incarnation)), timers);
             armIncarnation(job, l, incarnation);
+            if (job.state() == JobState.READY) {
+                watchHealth(job, l, incarnation);
+            }
             return;
         }
         // The wrapper ended while no daemon watched: its exit file (if written) says how the job ended.
