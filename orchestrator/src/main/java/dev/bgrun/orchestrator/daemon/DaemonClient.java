@@ -8,7 +8,6 @@ import dev.bgrun.orchestrator.state.StateRoot;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -133,11 +132,6 @@ public final class DaemonClient implements Closeable {
             throw new BgrunException(ErrorType.DaemonUnavailable, "lost the connection to the daemon: " + e.getMessage(),
                     "run the command again");
         }
-    }
-
-    /** For tests of the protocol: the raw streams. */
-    public InputStream rawInput() throws IOException {
-        return Channels.newInputStream(channel);
     }
 
     @Override

@@ -226,11 +226,6 @@ public final class LogStore implements AutoCloseable {
         return new String(bytes, start, end - start, StandardCharsets.UTF_8);
     }
 
-    /** The sizes of the two files now: where the next incarnation's output begins. */
-    public synchronized long[] fileSizes() throws IOException {
-        return new long[]{channel(0).size(), channel(1).size()};
-    }
-
     @Override
     public synchronized void close() {
         try {

@@ -39,12 +39,6 @@ public final class ProcStat {
         return f != null && !f[0].equals("Z") && !f[0].equals("X") && (startTime < 0 || Long.parseLong(f[19]) == startTime);
     }
 
-    /** The process group, or -1 when the process is gone. */
-    public static long processGroup(long pid) {
-        String[] f = fields(pid);
-        return f == null ? -1 : Long.parseLong(f[2]);
-    }
-
     /** Resident memory in bytes, 0 when the process is gone. */
     public static long rssBytes(long pid) {
         String[] f = fields(pid);
