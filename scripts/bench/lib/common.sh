@@ -39,6 +39,8 @@ bench_init() {
     "$bench_repo/scripts/bgrun" --version >/dev/null || bench_die "scripts/bgrun --version failed"
     [ -f "$src" ] || bench_die "$src is still missing after the build"
   fi
+  # The report's streams, kept so the clean-up can print even when an interrupt lands inside a redirection.
+  exec 8>&1 9>&2
   bench_tmp="$(mktemp -d /tmp/bgrun-bench.XXXXXX)"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM HUP
@@ -227,6 +229,7 @@ bench_cleanup() {
   local status=$?
   set +e
   trap - EXIT INT TERM HUP
+  exec 1>&8 2>&9
   [ -n "${bench_tmp:-}" ] || exit "$status"
   cd /
   echo >&2

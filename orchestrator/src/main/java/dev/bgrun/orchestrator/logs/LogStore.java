@@ -27,6 +27,8 @@ public final class LogStore implements AutoCloseable {
     static final String INDEX = "lines.idx";
     /** A line longer than this without a newline is split, so a runaway writer cannot grow memory. */
     static final int MAX_LINE = 1 << 20;
+    /** How much is read at a time; a line longer than this is read again with a window up to MAX_LINE. */
+    private static final int READ_WINDOW = 64 * 1024;
 
     // Record: time ms (8), offset (8), length (4), incarnation (4), stream (1), pad (7), stdout end (8), stderr end (8).
     private static final int RECORD = 48;
@@ -37,8 +39,12 @@ public final class LogStore implements AutoCloseable {
     private final FileChannel[] files = new FileChannel[2];
     private final long[] indexedEnd = new long[2];
     private long count;
-    /** Records not yet written: one write per catch-up, not one per line. */
-    private final ByteBuffer batch = ByteBuffer.allocate(RECORD * 4096);
+    /** Records not yet written: one write per catch-up (or per 1,024 lines), not one per line. */
+    private ByteBuffer batch;
+    /** Reused between reads; allocated on the first output, so a silent job costs no buffer. */
+    private ByteBuffer chunk;
+    /** One clock reading per catch-up: lines read together were seen at the same moment. */
+    private Instant now;
     private final List<Consumer<LogLine>> listeners = new CopyOnWriteArrayList<>();
 
     public LogStore(Path dir) {
@@ -93,6 +99,7 @@ public final class LogStore implements AutoCloseable {
         List<LogLine> added = new ArrayList<>();
         synchronized (this) {
             try {
+                now = Instant.now();
                 for (int s = 0; s < 2; s++) {
                     added.addAll(indexStream(s, incarnation, flush));
                 }
@@ -115,15 +122,21 @@ public final class LogStore implements AutoCloseable {
         if (size < indexedEnd[s]) {
             indexedEnd[s] = size; // truncated by someone else: follow from the new end
         }
+        int window = READ_WINDOW;
         while (indexedEnd[s] < size) {
-            int want = (int) Math.min(size - indexedEnd[s], MAX_LINE + 1L);
-            ByteBuffer chunk = ByteBuffer.allocate(want);
-            file.read(chunk, indexedEnd[s]);
+            int want = (int) Math.min(size - indexedEnd[s], window);
+            if (chunk == null || chunk.capacity() < want) {
+                chunk = ByteBuffer.allocate(Math.max(want, READ_WINDOW));
+            }
+            chunk.clear().limit(want);
+            while (chunk.hasRemaining() && file.read(chunk, indexedEnd[s] + chunk.position()) > 0) {
+                // a short read: keep reading up to what the size promised
+            }
             chunk.flip();
-            byte[] bytes = new byte[chunk.remaining()];
-            chunk.get(bytes);
+            byte[] bytes = chunk.array();
+            int length = chunk.limit();
             int lineStart = 0;
-            for (int i = 0; i < bytes.length; i++) {
+            for (int i = 0; i < length; i++) {
                 if (bytes[i] == '\n') {
                     add(added, append(s, incarnation, bytes, lineStart, i - lineStart, i + 1 - lineStart));
                     lineStart = i + 1;
@@ -132,7 +145,11 @@ public final class LogStore implements AutoCloseable {
             if (lineStart > 0) {
                 continue; // lines were taken; the rest is read again from the new end
             }
-            int rest = bytes.length;
+            if (length == window && window <= MAX_LINE) {
+                window = MAX_LINE + 1; // a long line: read up to the cap to find its end
+                continue;
+            }
+            int rest = length;
             if (rest > MAX_LINE) {
                 add(added, append(s, incarnation, bytes, 0, MAX_LINE, MAX_LINE));
             } else if (flush) {
@@ -148,7 +165,9 @@ public final class LogStore implements AutoCloseable {
     private LogLine append(int s, int incarnation, byte[] bytes, int start, int length, int consumed) throws IOException {
         long offset = indexedEnd[s];
         indexedEnd[s] += consumed;
-        Instant now = Instant.now();
+        if (batch == null) {
+            batch = ByteBuffer.allocate(RECORD * 1024);
+        }
         if (batch.remaining() < RECORD) {
             writeBatch();
         }
@@ -173,6 +192,9 @@ public final class LogStore implements AutoCloseable {
     }
 
     private void writeBatch() throws IOException {
+        if (batch == null) {
+            return;
+        }
         long at = (count - batch.position() / RECORD) * RECORD;
         batch.flip();
         while (batch.hasRemaining()) {

@@ -425,6 +425,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void onExit(Job job, int incarnation) {
+        Instant ended = Instant.now(); // before indexing the last output, which may take a while
         Live l = live.get(job.id());
         synchronized (job) {
             if (job.incarnation != incarnation || job.state.terminal() || job.state == JobState.RESTARTING) {
@@ -437,7 +438,7 @@ public final class Supervisor implements AutoCloseable {
         Duration delay = Duration.ZERO;
         synchronized (job) {
             l.cancelTimers();
-            job.endedAt = Instant.now();
+            job.endedAt = ended;
             job.exitCode = code == null ? null : code.intValue();
             job.signal = code != null && code > 128 && code <= 128 + Signals.names().size()
                     ? Signals.names().get((int) (code - 129)) : null;
