@@ -95,6 +95,12 @@ run_bgrun() {
   out="$(bg run --name "$name" -- sh "$writer" "$stamp")" || bench_die "bgrun run failed: $out"
   local cpu_run cpu_exit
   cpu_run="$(proc_cpu_ms "$DAEMON_PID")"
+  # Wait for the writer's own report with a cheap shell poll: polling `status` (a JVM each time) while the
+  # writer runs would steal the CPU it is measured on.
+  while [ ! -s "$stamp" ]; do
+    sleep 0.01
+    [ $(( $(now_us) - t0 )) -lt 600000000 ] || bench_die "job $name wrote no report within 600 s"
+  done
   while true; do
     out="$(bg status "$name")" || bench_die "bgrun status failed: $out"
     polls=$((polls + 1))

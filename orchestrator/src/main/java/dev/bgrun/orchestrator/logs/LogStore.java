@@ -94,6 +94,11 @@ public final class LogStore implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /** Whether anyone (a follower, a readiness rule) wants lines as soon as they are written. */
+    public boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
     /** Indexes whatever the job wrote since the last call; complete lines only unless {@code flush}. */
     public void catchUp(int incarnation, boolean flush) {
         List<LogLine> added = new ArrayList<>();

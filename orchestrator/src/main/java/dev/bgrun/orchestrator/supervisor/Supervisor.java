@@ -56,6 +56,8 @@ import java.util.regex.Pattern;
 public final class Supervisor implements AutoCloseable {
     private static final Duration LIMIT_CHECK = Duration.ofSeconds(1);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long INDEX_QUIET_MS = 20;
+    private static final long INDEX_MAX_DELAY_MS = 1000;
 
     /** What the daemon holds for a job beyond its record: its log store and pending timers. */
     private static final class Live {
@@ -65,6 +67,9 @@ public final class Supervisor implements AutoCloseable {
         ScheduledFuture<?> runtimeLimit;
         ScheduledFuture<?> readyTimeout;
         ScheduledFuture<?> health;
+        /** A deferred catch-up of the log index, while nobody waits for lines. */
+        ScheduledFuture<?> deferredIndex;
+        long firstDeferredAt;
         Consumer<LogLine> readiness;
         Readiness rules;
         Map<String, String> env = Map.of();
@@ -192,12 +197,41 @@ public final class Supervisor implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** Indexes new output of a job; looked up by id, since --replace puts a new Job object under the same id. */
+    /**
+     * New output was written. When someone waits for lines (follow, readiness) they are indexed at once;
+     * otherwise indexing waits until the writer pauses for {@link #INDEX_QUIET_MS} (at most
+     * {@link #INDEX_MAX_DELAY_MS}), so a job writing flat out does not compete with the daemon for the CPU.
+     * Every reader catches up first, so a deferred index is never seen stale. The job is looked up by id, since
+     * --replace puts a new Job object under the same id.
+     */
     private void catchUp(String id) {
         Job job = jobs.get(id);
         Live l = live.get(id);
-        if (job != null && l != null) {
+        if (job == null || l == null) {
+            return;
+        }
+        if (l.logs.hasListeners()) {
             l.logs.catchUp(job.incarnation, false);
+            return;
+        }
+        synchronized (l) {
+            long now = System.nanoTime();
+            if (l.deferredIndex == null) {
+                l.firstDeferredAt = now;
+            } else if (now - l.firstDeferredAt < TimeUnit.MILLISECONDS.toNanos(INDEX_MAX_DELAY_MS)) {
+                l.deferredIndex.cancel(false);
+            } else {
+                return; // already overdue: the scheduled catch-up runs soon
+            }
+            l.deferredIndex = timers.schedule(logged(() -> {
+                synchronized (l) {
+                    l.deferredIndex = null;
+                }
+                Job current = jobs.get(id);
+                if (current != null) {
+                    l.logs.catchUp(current.incarnation, false);
+                }
+            }), INDEX_QUIET_MS, TimeUnit.MILLISECONDS);
         }
     }
 
