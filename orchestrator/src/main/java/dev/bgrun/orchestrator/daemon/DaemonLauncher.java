@@ -35,7 +35,9 @@ public final class DaemonLauncher {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid");
         }
-        command.addAll(List.of(java, "-XX:+UseSerialGC", "-Xss512k", "-XX:+UseStringDeduplication",
+        // A small heap that grows with need: the default initial heap (1/64 of RAM) would be the daemon's RSS.
+        command.addAll(List.of(java, "-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:+UseStringDeduplication",
                 "--enable-native-access=ALL-UNNAMED", "-Dbgrun.daemon=true",
                 "-cp", classPath, DaemonMain.class.getName(), root.dir().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
