@@ -123,6 +123,31 @@ class JobControlIT {
     }
 
     @Test
+    void aWorkspaceStopsDependentsBeforeWhatTheyWaitFor() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            Path order = d.work.resolve("order");
+            // Each job writes its name when it receives TERM, so the jobs themselves record the stop order.
+            String script = "trap 'echo %s >> " + order + "; exit 0' TERM; echo up; while :; do sleep 0.1; done";
+            // Created in an order that is not the dependency order, so that creation time cannot explain the result.
+            d.run("--name", "web", "--workspace", "w", "--after", "api", "--ready-when", "up", "--",
+                    "sh -c \"" + script.formatted("web") + "\"");
+            d.run("--name", "db", "--workspace", "w", "--ready-when", "up", "--", "sh -c \"" + script.formatted("db") + "\"");
+            d.run("--name", "api", "--workspace", "w", "--after", "db", "--ready-when", "up", "--",
+                    "sh -c \"" + script.formatted("api") + "\"");
+            d.run("--name", "cache", "--workspace", "w", "--ready-when", "up", "--",
+                    "sh -c \"" + script.formatted("cache") + "\"");
+            for (String job : List.of("db", "api", "web", "cache")) {
+                d.awaitState("w/" + job, "ready");
+            }
+            assertThat(d.json("stop", "--workspace", "w").get("stopped").size()).isEqualTo(4);
+            List<String> stopped = Files.readAllLines(order);
+            assertThat(stopped).containsExactlyInAnyOrder("db", "api", "web", "cache");
+            assertThat(stopped.indexOf("web")).isLessThan(stopped.indexOf("api"));
+            assertThat(stopped.indexOf("api")).isLessThan(stopped.indexOf("db"));
+        }
+    }
+
+    @Test
     void stdinIsDevNullUnlessAsked() throws IOException {
         try (Daemon d = new Daemon(tmp)) {
             d.run("--name", "closed", "--", "sh -c 'readlink /proc/self/fd/0'");

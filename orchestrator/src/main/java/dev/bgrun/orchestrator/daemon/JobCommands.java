@@ -110,17 +110,52 @@ final class JobCommands {
 
     private Object stop(Args a) throws InterruptedException {
         List<Job> targets = targets(a);
-        // Newest first: in a stack started in order, dependents were created after what they wait for.
-        List<Job> ordered = new ArrayList<>(targets);
-        ordered.sort(java.util.Comparator.comparing((Job j) -> (String) j.view(false).get("created_at")).reversed());
-        List<String> stopped = new ArrayList<>();
-        for (Job job : ordered) {
-            if (job.state().alive()) {
-                supervisor.stop(job);
-                stopped.add(job.id());
+        List<String> stopped = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (List<Job> layer : stopLayers(targets)) {
+            // A layer's jobs do not wait for each other: they stop in parallel.
+            List<Thread> threads = new ArrayList<>();
+            for (Job job : layer) {
+                if (job.state().alive()) {
+                    threads.add(Thread.ofVirtual().start(() -> {
+                        try {
+                            supervisor.stop(job);
+                            stopped.add(job.id());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+                }
+            }
+            for (Thread t : threads) {
+                t.join();
             }
         }
         return ordered("stopped", stopped);
+    }
+
+    /**
+     * The order to stop jobs in: per workspace, dependents before what they wait for (the start layers of
+     * their {@code after} edges, reversed); workspaces one after another.
+     */
+    private static List<List<Job>> stopLayers(List<Job> targets) {
+        Map<String, Map<String, Job>> byWorkspace = new LinkedHashMap<>();
+        for (Job job : targets) {
+            byWorkspace.computeIfAbsent(job.workspace(), w -> new LinkedHashMap<>()).put(job.name(), job);
+        }
+        List<List<Job>> layers = new ArrayList<>();
+        for (Map<String, Job> jobs : byWorkspace.values()) {
+            Map<String, dev.bgrun.orchestrator.config.JobSpec> specs = new LinkedHashMap<>();
+            jobs.forEach((name, job) -> specs.put(name, job.spec()));
+            dev.bgrun.orchestrator.graph.JobGraph graph = dev.bgrun.orchestrator.graph.JobGraph.of(specs);
+            if (!graph.cycles().isEmpty()) {
+                jobs.values().forEach(j -> layers.add(List.of(j))); // ad-hoc after edges in a loop: one by one
+                continue;
+            }
+            for (List<String> names : graph.stopLayers(jobs.keySet())) {
+                layers.add(names.stream().map(jobs::get).toList());
+            }
+        }
+        return layers;
     }
 
     private Object kill(Args a) throws InterruptedException {
