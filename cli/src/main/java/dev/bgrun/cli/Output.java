@@ -130,11 +130,15 @@ public final class Output {
     }
 
     private String style(String code, String s) {
-        return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+        return paint(color, code, s);
     }
 
     private String errStyle(String code, String s) {
-        return errColor ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+        return paint(errColor, code, s);
+    }
+
+    private static String paint(boolean on, String code, String s) {
+        return on ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
     }
 
     private static String toJson(Object value) {

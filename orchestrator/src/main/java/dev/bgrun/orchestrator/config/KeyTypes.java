@@ -14,6 +14,7 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 import dev.bgrun.orchestrator.config.KeyType.At;
+import dev.bgrun.orchestrator.json.Json;
 
 /** The value types of the job spec. Each checks a raw value and says exactly what it expected. */
 public final class KeyTypes {
@@ -101,14 +102,6 @@ public final class KeyTypes {
         return at.fail("expected " + what + ", got " + raw.describe());
     }
 
-    private static Map<String, Object> schema(Object... pairs) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put((String) pairs[i], pairs[i + 1]);
-        }
-        return map;
-    }
-
     /** The text with every {@code ${...}} reference replaced by a harmless stand-in, for checking its shape. */
     private static String withStandIns(String text) {
         return Interpolation.resolve(text, ref -> "1");
@@ -131,7 +124,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return nonEmpty ? schema("type", "string", "minLength", 1) : schema("type", "string");
+            return nonEmpty ? Json.object("type", "string", "minLength", 1) : Json.object("type", "string");
         }
 
         @Override
@@ -166,7 +159,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "boolean");
+            return Json.object("type", "boolean");
         }
 
         @Override
@@ -199,7 +192,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "integer", "minimum", min, "maximum", max);
+            return Json.object("type", "integer", "minimum", min, "maximum", max);
         }
 
         @Override
@@ -241,9 +234,9 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("oneOf", List.of(
-                    schema("type", "integer", "minimum", 1, "maximum", 65535),
-                    schema("type", "string", "pattern", "^(\\d+|.*\\$\\{[^}]+}.*)$")));
+            return Json.object("oneOf", List.of(
+                    Json.object("type", "integer", "minimum", 1, "maximum", 65535),
+                    Json.object("type", "string", "pattern", "^(\\d+|.*\\$\\{[^}]+}.*)$")));
         }
 
         @Override
@@ -301,8 +294,8 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            Map<String, Object> text = schema("type", "string", "pattern", "^(\\d+(\\.\\d+)?(ms|s|m|h))+$");
-            return bareUnit == null ? text : schema("oneOf", List.of(schema("type", "integer", "minimum", 0), text));
+            Map<String, Object> text = Json.object("type", "string", "pattern", "^(\\d+(\\.\\d+)?(ms|s|m|h))+$");
+            return bareUnit == null ? text : Json.object("oneOf", List.of(Json.object("type", "integer", "minimum", 0), text));
         }
 
         @Override
@@ -328,7 +321,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "string", "pattern", "^" + pattern.pattern() + "$");
+            return Json.object("type", "string", "pattern", "^" + pattern.pattern() + "$");
         }
 
         @Override
@@ -371,8 +364,8 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("oneOf", List.of(schema("type", "string", "minLength", 1),
-                    schema("type", "array", "items", schema("type", "string"), "minItems", 1)));
+            return Json.object("oneOf", List.of(Json.object("type", "string", "minLength", 1),
+                    Json.object("type", "array", "items", Json.object("type", "string"), "minItems", 1)));
         }
 
         @Override
@@ -424,10 +417,10 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            Map<String, Object> item = each == null ? schema("type", "string", "minLength", 1)
-                    : schema("type", "string", "pattern", "^" + each.pattern() + "$");
-            Map<String, Object> array = schema("type", "array", "items", item);
-            return single ? schema("oneOf", List.of(item, array)) : array;
+            Map<String, Object> item = each == null ? Json.object("type", "string", "minLength", 1)
+                    : Json.object("type", "string", "pattern", "^" + each.pattern() + "$");
+            Map<String, Object> array = Json.object("type", "array", "items", item);
+            return single ? Json.object("oneOf", List.of(item, array)) : array;
         }
 
         @Override
@@ -484,8 +477,8 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "object", "additionalProperties",
-                    schema("type", List.of("string", "number", "boolean")));
+            return Json.object("type", "object", "additionalProperties",
+                    Json.object("type", List.of("string", "number", "boolean")));
         }
 
         @Override
@@ -566,10 +559,10 @@ public final class KeyTypes {
         @Override
         public Map<String, Object> jsonSchema() {
             List<String> keywords = Arrays.stream(Condition.values()).map(Condition::keyword).toList();
-            return schema("oneOf", List.of(
-                    schema("type", "string"),
-                    schema("type", "array", "items", schema("type", "string")),
-                    schema("type", "object", "additionalProperties", schema("enum", keywords))));
+            return Json.object("oneOf", List.of(
+                    Json.object("type", "string"),
+                    Json.object("type", "array", "items", Json.object("type", "string")),
+                    Json.object("type", "object", "additionalProperties", Json.object("enum", keywords))));
         }
 
         @Override
@@ -601,7 +594,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("enum", Arrays.stream(RestartPolicy.values()).map(RestartPolicy::keyword).toList());
+            return Json.object("enum", Arrays.stream(RestartPolicy.values()).map(RestartPolicy::keyword).toList());
         }
 
         @Override
@@ -638,7 +631,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "string");
+            return Json.object("type", "string");
         }
 
         @Override
@@ -673,7 +666,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "string", "format", "regex");
+            return Json.object("type", "string", "format", "regex");
         }
 
         @Override
@@ -709,7 +702,7 @@ public final class KeyTypes {
 
         @Override
         public Map<String, Object> jsonSchema() {
-            return schema("type", "string", "pattern", "^https?://");
+            return Json.object("type", "string", "pattern", "^https?://");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.state.StateRoot;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
@@ -73,7 +74,7 @@ public final class DaemonMain {
                 stopRequested[0] = true;
                 stopSignal.notifyAll();
             }
-            return JobCommands.ordered("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
+            return Json.object("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
         });
         new JobCommands(supervisor).register(handlers);
 

@@ -3,6 +3,7 @@ package dev.bgrun.orchestrator.daemon;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
 import dev.bgrun.orchestrator.supervisor.Job;
@@ -62,7 +63,7 @@ final class JobCommands {
         for (Job job : select(a)) {
             views.add(job.view(a.flag("show_env")));
         }
-        return ordered("jobs", views);
+        return Json.object("jobs", views);
     }
 
     /** The jobs matching the filters: workspace, tag, state, name (each a list: any of). */
@@ -87,7 +88,7 @@ final class JobCommands {
         Job job = job(a);
         Map<String, Object> view = job.view(a.flag("show_env"));
         LogStore logs = supervisor.logs(job);
-        view.put("log", ordered("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
+        view.put("log", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
                 "lines", logs.lineCount()));
         view.put("transitions", job.transitions());
         return view;
@@ -130,7 +131,7 @@ final class JobCommands {
                 t.join();
             }
         }
-        return ordered("stopped", stopped);
+        return Json.object("stopped", stopped);
     }
 
     /**
@@ -161,14 +162,14 @@ final class JobCommands {
     private Object kill(Args a) throws InterruptedException {
         String signal = a.string("signal");
         if (signal == null) {
-            return ordered("killed", ((Map<?, ?>) stop(a)).get("stopped"));
+            return Json.object("killed", ((Map<?, ?>) stop(a)).get("stopped"));
         }
         List<String> killed = new ArrayList<>();
         for (Job job : targets(a)) {
             supervisor.signal(job, signal);
             killed.add(job.id());
         }
-        return ordered("killed", killed, "signal", signal);
+        return Json.object("killed", killed, "signal", signal);
     }
 
     private Object restart(Args a) throws InterruptedException {
@@ -192,7 +193,7 @@ final class JobCommands {
                 removed.add(job.id());
             }
         }
-        return ordered("removed", removed);
+        return Json.object("removed", removed);
     }
 
     private Object await(Args a) throws InterruptedException {
@@ -226,7 +227,7 @@ final class JobCommands {
             out.put("lines", shown);
             out.put("total_lines", logs.lineCount());
             out.put("shown", shown.size());
-            out.put("files", ordered("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
+            out.put("files", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
             return out;
         }
         LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
@@ -261,21 +262,12 @@ final class JobCommands {
                         }
                         last = rest.number();
                     }
-                    return ordered("ended", true, "state", state.keyword(), "last_line", last);
+                    return Json.object("ended", true, "state", state.keyword(), "last_line", last);
                 }
             }
         } finally {
             logs.removeListener(listener);
         }
-    }
-
-    /** An answer object whose keys keep the order given (Map.of has none). */
-    static Map<String, Object> ordered(Object... pairs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            m.put((String) pairs[i], pairs[i + 1]);
-        }
-        return m;
     }
 
     private static int currentIncarnation(Job job) {

@@ -2,8 +2,8 @@ package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.json.Json;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,43 +21,21 @@ public final class Protocol {
     }
 
     public static Map<String, Object> request(long id, String cmd, Map<String, Object> args) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", VERSION);
-        m.put("id", id);
-        m.put("cmd", cmd);
-        m.put("args", args);
-        return m;
+        return Json.object("v", VERSION, "id", id, "cmd", cmd, "args", args);
     }
 
     public static Map<String, Object> item(Object id, Object item) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", VERSION);
-        m.put("id", id);
-        m.put("item", item);
-        return m;
+        return Json.object("v", VERSION, "id", id, "item", item);
     }
 
     public static Map<String, Object> ok(Object id, Object data) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", VERSION);
-        m.put("id", id);
-        m.put("ok", true);
-        m.put("data", data);
-        return m;
+        return Json.object("v", VERSION, "id", id, "ok", true, "data", data);
     }
 
     public static Map<String, Object> error(Object id, BgrunException e) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", e.type().name());
-        error.put("message", e.getMessage());
-        error.put("hint", e.hint());
-        error.put("details", e.details());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", VERSION);
-        m.put("id", id);
-        m.put("ok", false);
-        m.put("error", error);
-        return m;
+        Map<String, Object> error = Json.object("type", e.type().name(), "message", e.getMessage(),
+                "hint", e.hint(), "details", e.details());
+        return Json.object("v", VERSION, "id", id, "ok", false, "error", error);
     }
 
     /** Rebuilds the exception an error answer carries, on the client side. */

@@ -27,6 +27,15 @@ public final class Json {
     private Json() {
     }
 
+    /** A JSON object from key, value, key, value...: its keys keep the order given (Map.of has none). */
+    public static Map<String, Object> object(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
     /** One line of compact JSON. */
     public static String write(Object value) {
         StringWriter out = new StringWriter();
