@@ -34,6 +34,10 @@ public final class Cli {
         COMMANDS.put("kill", KillCommand::new);
         COMMANDS.put("restart", RestartCommand::new);
         COMMANDS.put("clean", CleanCommand::new);
+        COMMANDS.put("run-group", dev.bgrun.cli.stack.RunGroupCommand::new);
+        COMMANDS.put("up", dev.bgrun.cli.stack.UpCommand::new);
+        COMMANDS.put("down", dev.bgrun.cli.stack.DownCommand::new);
+        COMMANDS.put("exec", dev.bgrun.cli.stack.ExecCommand::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);

@@ -17,13 +17,15 @@ public final class Output {
     private final boolean json;
     private final boolean color;
     private final boolean errColor;
+    private final boolean errTerminal;
     private final PrintWriter out;
     private final PrintWriter err;
 
-    private Output(boolean json, boolean color, boolean errColor, PrintWriter out, PrintWriter err) {
+    private Output(boolean json, boolean color, boolean errColor, boolean errTerminal, PrintWriter out, PrintWriter err) {
         this.json = json;
         this.color = color;
         this.errColor = errColor;
+        this.errTerminal = errTerminal;
         this.out = out;
         this.err = err;
     }
@@ -32,8 +34,9 @@ public final class Output {
     static Output create(Boolean jsonFlag, PrintWriter out, PrintWriter err) {
         boolean terminal = Terminal.isTerminal(1);
         boolean json = jsonFlag != null ? jsonFlag : !terminal;
+        boolean errTerminal = Terminal.isTerminal(2);
         return new Output(json, !json && Terminal.colorAllowed(terminal),
-                !json && Terminal.colorAllowed(Terminal.isTerminal(2)), out, err);
+                !json && Terminal.colorAllowed(errTerminal), errTerminal, out, err);
     }
 
     public boolean json() {
@@ -64,6 +67,23 @@ public final class Output {
     public void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /** Whether a status line can be redrawn in place on stderr (a terminal, human view). */
+    public boolean liveStatus() {
+        return !json && errTerminal;
+    }
+
+    /** Draws the status line on stderr in place of the last one. */
+    public synchronized void status(String text) {
+        err.print("\r\u001b[K" + text);
+        err.flush();
+    }
+
+    /** Erases the status line, so a line printed next starts clean. */
+    public synchronized void clearStatus() {
+        err.print("\r\u001b[K");
+        err.flush();
     }
 
     /** Reports an error in the current format and returns its exit code. */
@@ -127,6 +147,13 @@ public final class Output {
 
     public String dim(String s) {
         return style("2", s);
+    }
+
+    private static final String[] PALETTE = {"36", "35", "33", "32", "34", "96", "95", "93", "92", "94"};
+
+    /** One of a few distinct colours, so each job of {@code up} keeps its own. */
+    public String palette(int index, String s) {
+        return style(PALETTE[Math.floorMod(index, PALETTE.length)], s);
     }
 
     private String style(String code, String s) {

@@ -4,8 +4,6 @@ import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.config.JobKeys;
-import dev.bgrun.orchestrator.config.JobSpec;
-import dev.bgrun.orchestrator.config.JsonSpecs;
 import dev.bgrun.orchestrator.config.Position;
 import dev.bgrun.orchestrator.config.Problems;
 import dev.bgrun.orchestrator.config.RawTable;
@@ -123,12 +121,14 @@ public final class RunCommand implements Runnable {
                             + argv.getFirst() + "; to run a command of that name, use -- " + argv.getFirst());
         }
         if (project != null && argv.size() == 1 && project.jobs().containsKey(argv.getFirst())) {
-            JobSpec job = project.job(argv.getFirst());
-            keys.putAll(JsonSpecs.setKeys(job));
-            name = name != null ? name : job.name();
-            workspace = project.workspaceOf(job);
-            cwd = project.workingDirectory(job).toString();
-            projectFile = project.file().toString();
+            Map<String, Object> request = ProjectJobs.request(project, argv.getFirst(), null);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> projectKeys = (Map<String, Object>) request.get("spec");
+            keys.putAll(projectKeys);
+            name = name != null ? name : argv.getFirst();
+            workspace = (String) request.get("workspace");
+            cwd = (String) request.get("cwd");
+            projectFile = (String) request.get("project");
         } else if (!argv.isEmpty()) {
             keys.put(JobKeys.CMD.name(), argv.size() == 1 ? argv.getFirst() : argv);
         }
@@ -146,11 +146,7 @@ public final class RunCommand implements Runnable {
         } else if (keys.get(JobKeys.CWD.name()) instanceof String specCwd && cwd == null) {
             cwd = base.resolve(specCwd).normalize().toString();
         }
-        if (keys.get(JobKeys.ENV_FILE.name()) != null) {
-            Object files = keys.get(JobKeys.ENV_FILE.name());
-            List<?> list = files instanceof List<?> l ? l : List.of(files);
-            keys.put(JobKeys.ENV_FILE.name(), list.stream().map(f -> base.resolve(String.valueOf(f)).normalize().toString()).toList());
-        }
+        ProjectJobs.absoluteEnvFiles(keys, base);
         if (!keys.containsKey(JobKeys.CMD.name())) {
             throw new BgrunException(ErrorType.UsageError, "nothing to run: give a command, a job name of the project "
                     + "file, or --spec", "see `bgrun run --help`");

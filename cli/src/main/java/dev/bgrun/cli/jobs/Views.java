@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Human renderings shared by the job commands: coloured states, relative times, aligned tables. */
-final class Views {
+public final class Views {
     private Views() {
     }
 
-    static String state(Output out, String state) {
+    public static String state(Output out, String state) {
         return switch (state) {
             case "ready", "exited" -> out.green(state);
             case "running", "starting", "waiting", "restarting" -> out.yellow(state);
@@ -30,7 +30,7 @@ final class Views {
         return duration(Duration.between(Instant.parse(s), Instant.now()));
     }
 
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         long ms = Math.max(0, d.toMillis());
         if (ms < 10_000) {
             return String.format("%.1fs", ms / 1000.0);

@@ -73,6 +73,19 @@ final class Args {
         throw wrong(key, "an object");
     }
 
+    /** A list of objects (each a JSON object). */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> objects(String key) {
+        Object v = args.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> list && list.stream().allMatch(e -> e instanceof Map)) {
+            return (List<Map<String, Object>>) list;
+        }
+        throw wrong(key, "an array of objects");
+    }
+
     private static BgrunException wrong(String key, String what) {
         return new BgrunException(ErrorType.ProtocolError, "\"" + key + "\" in args must be " + what);
     }

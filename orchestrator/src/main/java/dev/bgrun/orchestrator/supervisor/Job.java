@@ -3,6 +3,9 @@ package dev.bgrun.orchestrator.supervisor;
 import dev.bgrun.orchestrator.config.JobSpec;
 import dev.bgrun.orchestrator.config.JsonSpecs;
 import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.job.JobView;
+import dev.bgrun.orchestrator.job.Transition;
+import dev.bgrun.orchestrator.job.TransitionBus;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +18,7 @@ import java.util.Map;
  * process facts. Persisted as {@code job.json} through {@link #toRecord()} and rebuilt by {@link #fromRecord}.
  * Guarded by its own monitor: the supervisor changes it from several threads.
  */
-public final class Job {
+public final class Job implements JobView {
     private static final int KEPT_TRANSITIONS = 50;
 
     final String id;
@@ -28,7 +31,8 @@ public final class Job {
     final Map<String, String> baseEnv;
     final Instant createdAt;
 
-    JobState state = JobState.STARTING;
+    /** Null only before the first transition, which happens before the job is visible to anyone. */
+    JobState state;
     String reason = "created";
     int incarnation;
     int restarts;
@@ -45,7 +49,11 @@ public final class Job {
     Integer exitCode;
     String signal;
     boolean stopRequested;
+    /** For a blocked job: the root cause, the job whose condition can no longer hold ({job, state, reason}). */
+    Map<String, Object> blockedBy;
     final List<Map<String, Object>> transitions = new ArrayList<>();
+    /** Where transitions are published; set by the supervisor that owns the job. */
+    TransitionBus bus;
 
     Job(String id, String name, String workspace, Map<String, Object> specJson, String projectFile, String cwd,
         Map<String, String> baseEnv, Instant createdAt) {
@@ -60,24 +68,57 @@ public final class Job {
         this.createdAt = createdAt;
     }
 
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public String workspace() {
         return workspace;
     }
 
+    @Override
     public JobSpec spec() {
         return spec;
     }
 
+    @Override
     public synchronized JobState state() {
         return state;
+    }
+
+    @Override
+    public synchronized String reason() {
+        return reason;
+    }
+
+    @Override
+    public synchronized Integer exitCode() {
+        return exitCode;
+    }
+
+    @Override
+    public synchronized boolean spawned() {
+        return startedAt != null;
+    }
+
+    @Override
+    public synchronized Map<String, Object> blockedBy() {
+        return blockedBy;
+    }
+
+    public synchronized Map<String, Integer> ports() {
+        return Map.copyOf(ports);
+    }
+
+    public String projectFile() {
+        return projectFile;
     }
 
     /** Records a transition with its reason; returns false when the job is already in that state. */
@@ -85,9 +126,10 @@ public final class Job {
         if (state == to && to != JobState.RESTARTING) {
             return false;
         }
+        Instant now = Instant.now();
         Map<String, Object> t = new LinkedHashMap<>();
-        t.put("at", Instant.now().toString());
-        t.put("from", state.keyword());
+        t.put("at", now.toString());
+        t.put("from", state == null ? null : state.keyword());
         t.put("to", to.keyword());
         t.put("reason", why);
         t.put("incarnation", incarnation);
@@ -95,9 +137,13 @@ public final class Job {
         if (transitions.size() > KEPT_TRANSITIONS) {
             transitions.removeFirst();
         }
+        JobState from = state;
         state = to;
         reason = why;
         notifyAll();
+        if (bus != null) {
+            bus.publish(new Transition(now, id, name, workspace, from, to, why, incarnation));
+        }
         return true;
     }
 
@@ -121,6 +167,9 @@ public final class Job {
         m.put("ready_at", str(readyAt));
         m.put("ended_at", str(endedAt));
         m.put("ports", ports);
+        if (blockedBy != null) {
+            m.put("blocked_by", blockedBy);
+        }
         m.put("tags", specJson.getOrDefault("tags", List.of()));
         m.put("cwd", cwd);
         m.put("project", projectFile);
@@ -180,6 +229,7 @@ public final class Job {
         job.signal = (String) r.get("signal");
         ((Map<String, Object>) r.getOrDefault("set_env", Map.of())).forEach((k, v) -> job.setEnv.put(k, String.valueOf(v)));
         job.stopRequested = Boolean.TRUE.equals(r.get("stop_requested"));
+        job.blockedBy = (Map<String, Object>) r.get("blocked_by");
         job.transitions.addAll((List<Map<String, Object>>) r.getOrDefault("transitions", List.of()));
         return job;
     }

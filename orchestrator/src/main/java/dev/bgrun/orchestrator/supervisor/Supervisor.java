@@ -12,6 +12,8 @@ import dev.bgrun.orchestrator.config.SpecKey;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.job.JobView;
+import dev.bgrun.orchestrator.job.TransitionBus;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
 import dev.bgrun.orchestrator.logs.LogWatcher;
@@ -21,6 +23,7 @@ import dev.bgrun.orchestrator.readiness.PortProbe;
 import dev.bgrun.orchestrator.readiness.Probe;
 import dev.bgrun.orchestrator.readiness.Readiness;
 import dev.bgrun.orchestrator.readiness.UrlProbe;
+import dev.bgrun.orchestrator.scheduler.Scheduler;
 import okhttp3.OkHttpClient;
 import dev.bgrun.orchestrator.state.JobStore;
 import dev.bgrun.orchestrator.state.StateRoot;
@@ -35,6 +38,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +110,8 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
+    private final TransitionBus bus = new TransitionBus();
+    private final Scheduler scheduler;
     private OkHttpClient http;
 
     public Supervisor(StateRoot root, Consumer<String> log) throws IOException {
@@ -115,6 +121,69 @@ public final class Supervisor implements AutoCloseable {
         this.watcher = new LogWatcher(log);
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory());
         timers.scheduleWithFixedDelay(logged(this::checkLimits), LIMIT_CHECK.toMillis(), LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        this.scheduler = new Scheduler(new SchedulerJobs(), log);
+        bus.subscribe(scheduler::onTransition); // first: a failure's blocks are queued before any watcher hears of it
+    }
+
+    /** Every job transition, as it happens. */
+    public TransitionBus transitions() {
+        return bus;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The scheduler's view of the jobs: lookups, and starting or blocking waiting ones. */
+    private final class SchedulerJobs implements Scheduler.Jobs {
+        @Override
+        public Collection<? extends JobView> all() {
+            return jobs.values();
+        }
+
+        @Override
+        public JobView dependency(JobView dependent, String name) {
+            Job job = (Job) dependent;
+            return findDependency(job.workspace(), job.projectFile(), name);
+        }
+
+        @Override
+        public void start(JobView waiting) {
+            startWaiting((Job) waiting);
+        }
+
+        @Override
+        public void block(JobView waiting, String reason, Map<String, Object> rootCause) {
+            Job job = (Job) waiting;
+            synchronized (job) {
+                if (job.state != JobState.WAITING) {
+                    return;
+                }
+                job.blockedBy = rootCause;
+                job.endedAt = Instant.now();
+                job.transition(JobState.BLOCKED, reason);
+            }
+            persist(job);
+        }
+    }
+
+    /**
+     * The job an {@code after} name refers to: the one of that name in the same workspace, else in the same
+     * project file (a job of the project may set a workspace of its own).
+     */
+    public Job findDependency(String workspace, String projectFile, String name) {
+        Job fromProject = null;
+        for (Job j : jobs.values()) {
+            if (j.name().equals(name)) {
+                if (j.workspace().equals(workspace)) {
+                    return j;
+                }
+                if (projectFile != null && projectFile.equals(j.projectFile())) {
+                    fromProject = j;
+                }
+            }
+        }
+        return fromProject;
     }
 
     // ---- queries
@@ -123,6 +192,11 @@ public final class Supervisor implements AutoCloseable {
         List<Job> all = new ArrayList<>(jobs.values());
         all.sort(java.util.Comparator.comparing((Job j) -> j.createdAt).thenComparing(Job::id));
         return all;
+    }
+
+    /** The job with this id, or null. */
+    public Job job(String id) {
+        return jobs.get(id);
     }
 
     public Job resolve(String ref, String currentWorkspace) {
@@ -162,13 +236,30 @@ public final class Supervisor implements AutoCloseable {
     public record Started(Job job, boolean reused) {
     }
 
+    /** Runs a job and waits until its process is spawned (or could not be): the answer carries its pid. */
     public Started run(RunRequest request) throws IOException, InterruptedException {
+        return run(request, true);
+    }
+
+    /**
+     * Runs a job: an alive job of the same name is returned as it is (unless the request replaces it); a job
+     * with {@code after} conditions waits for them (the scheduler starts it); others start now, and with
+     * {@code awaitSpawn} false the spawning goes on in the background, so a group's jobs spawn in parallel.
+     */
+    public Started run(RunRequest request, boolean awaitSpawn) throws IOException, InterruptedException {
         JobSpec spec = JsonSpecs.read(request.name() == null ? "job" : request.name(), request.spec(), "job spec");
         Job existing = request.name() == null ? null : jobs.values().stream()
                 .filter(j -> j.name().equals(request.name()) && j.workspace().equals(request.workspace()))
                 .findFirst().orElse(null);
         if (existing != null && existing.state().alive() && !request.replace()) {
             return new Started(existing, true);
+        }
+        for (var edge : spec.after()) {
+            if (findDependency(request.workspace(), request.projectFile(), edge.job()) == null) {
+                throw new BgrunException(ErrorType.JobNotFound, "after: no job \"" + edge.job() + "\" in workspace "
+                        + request.workspace(), "start it first, or let `bgrun run-group` start dependencies in order",
+                        Map.of("job", edge.job(), "workspace", request.workspace()), null);
+            }
         }
         String id = existing != null ? existing.id() : newId();
         if (existing != null) {
@@ -177,18 +268,59 @@ public final class Supervisor implements AutoCloseable {
         String name = request.name() != null ? request.name() : id;
         Job job = new Job(id, name, request.workspace(), JsonSpecs.setKeys(spec), request.projectFile(), request.cwd(),
                 request.callerEnv(), existing != null ? existing.createdAt : Instant.now());
+        job.bus = bus;
         if (existing != null) {
             job.incarnation = existing.incarnation;
             job.transitions.addAll(existing.transitions);
         }
-        jobs.put(id, job);
         Live l = live.computeIfAbsent(id, k -> new Live(new LogStore(root.jobDir(id))));
         if (l.watch == null) {
             l.watch = watcher.watch(root.jobDir(id), () -> catchUp(id));
         }
         l.streak = 0;
-        start(job);
+        if (!spec.after().isEmpty()) {
+            awaitDependencies(job);
+            jobs.put(id, job);
+            persist(job);
+            scheduler.poke();
+            return new Started(job, false);
+        }
+        int incarnation = prepare(job); // before the job is visible: it is never seen without a state
+        jobs.put(id, job);
+        if (awaitSpawn) {
+            launch(job, incarnation);
+        } else {
+            Thread.ofVirtual().start(logged(() -> launch(job, incarnation)));
+        }
         return new Started(job, false);
+    }
+
+    /** Puts the job in waiting; the scheduler starts it when its conditions hold. */
+    private void awaitDependencies(Job job) {
+        StringBuilder why = new StringBuilder("waiting for ");
+        List<String> parts = new ArrayList<>();
+        for (var edge : job.spec.after()) {
+            parts.add(edge.job() + (edge.condition() == null ? "" : " (" + edge.condition().keyword() + ")"));
+        }
+        why.append(String.join(", ", parts));
+        synchronized (job) {
+            job.blockedBy = null;
+            job.startedAt = job.readyAt = job.endedAt = null;
+            job.transition(JobState.WAITING, why.toString());
+        }
+    }
+
+    /** Called by the scheduler: starts a job that still waits, spawning in the background. */
+    private void startWaiting(Job job) {
+        int incarnation;
+        synchronized (job) {
+            if (job.state != JobState.WAITING || jobs.get(job.id()) != job) {
+                return;
+            }
+            incarnation = prepare(job);
+        }
+        persist(job);
+        Thread.ofVirtual().start(logged(() -> launch(job, incarnation)));
     }
 
     private static String newId() {
@@ -238,21 +370,32 @@ public final class Supervisor implements AutoCloseable {
     // ---- one incarnation
 
     private void start(Job job) {
+        launch(job, prepare(job));
+    }
+
+    /** Begins a new incarnation: numbers it, clears the last one's facts, and moves to starting. */
+    private int prepare(Job job) {
         Live l = live.get(job.id());
-        int incarnation;
         synchronized (job) {
             l.logs.catchUp(job.incarnation, true); // what the last incarnation wrote is its own
             job.incarnation++;
-            incarnation = job.incarnation;
+            int incarnation = job.incarnation;
             job.stopRequested = false;
             job.exitCode = null;
             job.signal = null;
+            job.blockedBy = null;
             job.pid = job.pidStart = job.wrapperPid = job.wrapperStart = null;
-            job.readyAt = job.endedAt = null;
+            job.startedAt = job.readyAt = job.endedAt = null;
             l.failReason = null;
             l.incarnationStart = Instant.now();
             job.transition(JobState.STARTING, incarnation == 1 ? "starting" : "starting incarnation " + incarnation);
+            return incarnation;
         }
+    }
+
+    /** Spawns the incarnation {@link #prepare} began, and arms its readiness and limits. */
+    private void launch(Job job, int incarnation) {
+        Live l = live.get(job.id());
         Spawner.Spawned spawned;
         try {
             Map<String, String> env = environment(job);
@@ -621,11 +764,11 @@ public final class Supervisor implements AutoCloseable {
                 String v = own.get(ref.variable());
                 return v != null ? v : ref.ownVariable() ? null : env.get(ref.variable());
             }
-            Job other = jobs.values().stream()
-                    .filter(j -> j.name().equals(ref.job()) && j.workspace().equals(job.workspace()))
-                    .findFirst().orElseThrow(() -> new BgrunException(ErrorType.InvalidState, ref.text()
-                            + ": no job \"" + ref.job() + "\" in workspace " + job.workspace(),
-                            "start \"" + ref.job() + "\" first (run-group starts dependencies in order)"));
+            Job other = findDependency(job.workspace(), job.projectFile(), ref.job());
+            if (other == null) {
+                throw new BgrunException(ErrorType.InvalidState, ref.text() + ": no job \"" + ref.job()
+                        + "\" in workspace " + job.workspace(), "start \"" + ref.job() + "\" first (run-group starts dependencies in order)");
+            }
             synchronized (other) {
                 Integer port = other.ports.get(ref.variable());
                 String value = port != null ? port.toString() : other.spec.env().get(ref.variable());
@@ -700,6 +843,12 @@ public final class Supervisor implements AutoCloseable {
         synchronized (job) {
             job.restarts = 0; // a manual restart gives max-restarts a fresh budget
         }
+        if (!job.spec.after().isEmpty()) {
+            awaitDependencies(job); // its conditions are checked again, like on a first run
+            persist(job);
+            scheduler.poke();
+            return;
+        }
         start(job);
     }
 
@@ -743,6 +892,7 @@ public final class Supervisor implements AutoCloseable {
                 log.accept("skipping job record " + record.get("id") + ": " + e);
                 continue;
             }
+            job.bus = bus;
             jobs.put(job.id(), job);
             Live l = new Live(new LogStore(root.jobDir(job.id())));
             live.put(job.id(), l);
@@ -755,6 +905,10 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void adopt(Job job, Live l) {
+        if (job.state() == JobState.WAITING) {
+            scheduler.poke(); // nothing to adopt: the scheduler looks at its conditions again
+            return;
+        }
         int incarnation = job.incarnation;
         l.incarnationStart = job.startedAt != null ? job.startedAt : Instant.now();
         if (job.state() == JobState.RESTARTING) {
@@ -783,6 +937,7 @@ public final class Supervisor implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        scheduler.close();
         timers.shutdownNow();
         watcher.close();
         for (Live l : live.values()) {

@@ -1,0 +1,331 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.config.JobSpec;
+import dev.bgrun.orchestrator.config.JsonSpecs;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.job.Transition;
+import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.logs.LogLine;
+import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.supervisor.Job;
+import dev.bgrun.orchestrator.supervisor.RunRequest;
+import dev.bgrun.orchestrator.supervisor.Supervisor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code run_group}: submits a group of jobs in start order (dependencies first; the scheduler starts each
+ * when its conditions hold, independent ones in parallel) and watches them until every one reached its target
+ * (ready; completed for a oneshot), one failed, or the timeout passed. Streams the group's transitions (and,
+ * for {@code up}, its output lines) as items when asked.
+ */
+final class GroupCommand {
+    private static final int REPORT_LINES = 10;
+
+    private final Supervisor supervisor;
+
+    GroupCommand(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    void register(Map<String, Handler> handlers) {
+        handlers.put("run_group", (a, r) -> run(new Args(a), r));
+    }
+
+    /** One job of the group, as the watch sees it. */
+    private static final class Member {
+        final String id;
+        final String name;
+        final boolean reused;
+        final LogStore logs;
+        long lastLine;
+        Consumer<LogLine> listener;
+        Long reachedMs;
+
+        Member(Job job, boolean reused, LogStore logs, long lastLine) {
+            this.id = job.id();
+            this.name = job.name();
+            this.reused = reused;
+            this.logs = logs;
+            this.lastLine = lastLine;
+        }
+    }
+
+    private Object run(Args a, Handler.Responder responder) throws Exception {
+        List<RunRequest> requests = requests(a);
+        boolean detach = a.flag("detach");
+        boolean events = a.flag("events");
+        boolean lines = a.flag("logs");
+        boolean follow = a.flag("follow");
+        long timeoutMs = a.number("timeout_ms", 0);
+        Instant begun = Instant.now();
+        long begunNanos = System.nanoTime();
+
+        LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        Consumer<Transition> onTransition = queue::add;
+        supervisor.transitions().subscribe(onTransition);
+        Map<String, Member> members = new LinkedHashMap<>();
+        try {
+            for (RunRequest request : requests) {
+                Job before = supervisor.findDependency(request.workspace(), null, request.name());
+                long mark = before == null ? 0 : supervisor.logs(before).lineCount();
+                Supervisor.Started started = supervisor.run(request, false);
+                Job job = started.job();
+                Member m = new Member(job, started.reused(), supervisor.logs(job),
+                        started.reused() ? supervisor.logs(job).lineCount() : mark);
+                members.put(job.id(), m);
+                if (lines) {
+                    m.listener = line -> queue.add(new MemberLine(m, line));
+                    m.logs.addListener(m.listener);
+                    m.logs.catchUp(((Number) job.view(false).get("incarnation")).intValue(), false);
+                    for (LogLine line : m.logs.range(m.lastLine + 1, 5000)) {
+                        m.listener.accept(line);
+                    }
+                }
+            }
+            if (detach) {
+                return result(members, begunNanos, begun, false, null, true);
+            }
+            long deadline = timeoutMs > 0 ? begunNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : Long.MAX_VALUE;
+            Member failed = null;
+            boolean timedOut = false;
+            while (true) {
+                failed = check(members, begun);
+                if (failed != null || members.values().stream().allMatch(m -> m.reachedMs != null)) {
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    timedOut = true;
+                    break;
+                }
+                Object item = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+                if (item != null && !deliver(item, members, events, lines, begunNanos, responder, queue)) {
+                    return null;
+                }
+            }
+            if (failed != null) {
+                supervisor.scheduler().barrier(); // the failure's blocks have spread before we report them
+            }
+            if (!deliver(null, members, events, lines, begunNanos, responder, queue)) {
+                return null;
+            }
+            Map<String, Object> result = result(members, begunNanos, begun, timedOut, failed, false);
+            if (!follow) {
+                return result;
+            }
+            // up: the result is one more item; output and transitions go on until every job has ended.
+            if (!responder.item(result)) {
+                return null;
+            }
+            while (!members.values().stream().allMatch(m -> current(m).state().terminal())) {
+                Object item = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (item != null && !deliver(item, members, events, lines, begunNanos, responder, queue)) {
+                    return null;
+                }
+            }
+            deliver(null, members, events, lines, begunNanos, responder, queue);
+            return Json.object("type", "end", "jobs", members.values().stream().map(m -> view(m, begunNanos)).toList());
+        } finally {
+            supervisor.transitions().unsubscribe(onTransition);
+            for (Member m : members.values()) {
+                if (m.listener != null) {
+                    m.logs.removeListener(m.listener);
+                }
+            }
+        }
+    }
+
+    /** The run requests, all checked before any job starts: a bad spec or missing dependency changes nothing. */
+    private List<RunRequest> requests(Args a) {
+        Map<String, String> env = new LinkedHashMap<>();
+        a.object("env").forEach((k, v) -> env.put(k, String.valueOf(v)));
+        List<RunRequest> requests = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Map<String, Object> j : a.objects("jobs")) {
+            Args job = new Args(j);
+            String name = job.required("name");
+            RunRequest request = new RunRequest(name, job.required("workspace"), job.object("spec"), job.string("project"),
+                    job.required("cwd"), env, false);
+            JobSpec spec = JsonSpecs.read(name, request.spec(), "job " + name);
+            for (var edge : spec.after()) {
+                if (!names.contains(request.workspace() + "/" + edge.job())
+                        && supervisor.findDependency(request.workspace(), request.projectFile(), edge.job()) == null) {
+                    throw new BgrunException(ErrorType.JobNotFound, name + " waits for \"" + edge.job()
+                            + "\", which is neither in the group nor a job in workspace " + request.workspace(),
+                            "drop --no-deps, or start " + edge.job() + " first",
+                            Map.of("job", name, "after", edge.job()), null);
+                }
+            }
+            names.add(request.workspace() + "/" + name);
+            requests.add(request);
+        }
+        if (requests.isEmpty()) {
+            throw new BgrunException(ErrorType.UsageError, "run_group: no jobs given");
+        }
+        return requests;
+    }
+
+    private Job current(Member m) {
+        Job job = supervisor.job(m.id);
+        if (job == null) {
+            throw new BgrunException(ErrorType.JobNotFound, "job " + m.name + " was removed while the group ran");
+        }
+        return job;
+    }
+
+    /** Notes members that reached their target; returns the first one that ended short of it, or null. */
+    private Member check(Map<String, Member> members, Instant begun) {
+        for (Member m : members.values()) {
+            if (m.reachedMs != null) {
+                continue;
+            }
+            Job job = current(m);
+            JobState state = job.state();
+            if (reachedTarget(job, state)) {
+                m.reachedMs = m.reused ? 0 : Math.max(0, reachedAt(job, begun));
+            } else if (state.terminal()) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static boolean reachedTarget(Job job, JobState state) {
+        return job.spec().oneshot() ? state == JobState.EXITED : state == JobState.READY;
+    }
+
+    private static long reachedAt(Job job, Instant begun) {
+        Map<String, Object> v = job.view(false);
+        Object at = job.spec().oneshot() ? v.get("ended_at") : v.get("ready_at");
+        return at == null ? 0 : Duration.between(begun, Instant.parse((String) at)).toMillis();
+    }
+
+    /**
+     * Sends one queued item (and then everything queued after it) to the client when it belongs to the group
+     * and was asked for; false once the client has gone.
+     */
+    private static boolean deliver(Object first, Map<String, Member> members, boolean events, boolean lines,
+                                   long begunNanos, Handler.Responder responder, LinkedBlockingQueue<Object> queue) {
+        Object item = first != null ? first : queue.poll();
+        while (item != null) {
+            Object out = null;
+            if (item instanceof Transition t && events && members.containsKey(t.jobId())) {
+                Map<String, Object> json = t.toJson();
+                json.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos));
+                out = json;
+            } else if (item instanceof MemberLine line && lines) {
+                out = line(line);
+            }
+            if (out != null && !responder.item(out)) {
+                return false;
+            }
+            item = queue.poll();
+        }
+        return true;
+    }
+
+    /** A log line of a member, once (lines replayed at the start and heard live may overlap). */
+    private static Map<String, Object> line(MemberLine item) {
+        Member m = item.member();
+        LogLine line = item.line();
+        if (line.number() <= m.lastLine) {
+            return null;
+        }
+        m.lastLine = line.number();
+        Map<String, Object> json = line.toJson();
+        json.put("type", "line");
+        json.put("job", m.name);
+        json.put("id", m.id);
+        return json;
+    }
+
+    /** A line and the member whose log it is. */
+    private record MemberLine(Member member, LogLine line) {
+    }
+
+    private Map<String, Object> result(Map<String, Member> members, long begunNanos, Instant begun, boolean timedOut,
+                                       Member failed, boolean detached) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", "result");
+        out.put("ok", !timedOut && failed == null);
+        out.put("detached", detached);
+        out.put("timed_out", timedOut);
+        out.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos));
+        out.put("jobs", members.values().stream().map(m -> view(m, begunNanos)).toList());
+        if (failed != null) {
+            out.put("failure", failure(current(failed)));
+            List<String> blocked = new ArrayList<>();
+            for (Member m : members.values()) {
+                if (current(m).state() == JobState.BLOCKED) {
+                    blocked.add(m.name);
+                }
+            }
+            out.put("blocked", blocked);
+        }
+        if (timedOut) {
+            out.put("pending", members.values().stream().filter(m -> m.reachedMs == null).map(m -> m.name).toList());
+        }
+        return out;
+    }
+
+    private Map<String, Object> view(Member m, long begunNanos) {
+        Job job = current(m);
+        Map<String, Object> v = new LinkedHashMap<>();
+        Map<String, Object> full = job.view(false);
+        v.put("id", m.id);
+        v.put("name", m.name);
+        v.put("workspace", job.workspace());
+        v.put("state", full.get("state"));
+        v.put("reason", full.get("reason"));
+        v.put("target", job.spec().oneshot() ? "completed" : "ready");
+        v.put("reached", m.reachedMs != null);
+        v.put("reached_ms", m.reachedMs);
+        v.put("reused", m.reused);
+        v.put("pid", full.get("pid"));
+        v.put("ports", full.get("ports"));
+        if (full.get("blocked_by") != null) {
+            v.put("blocked_by", full.get("blocked_by"));
+        }
+        return v;
+    }
+
+    /** What went wrong: the job at the root (a blocked member's root cause), its reason and its last lines. */
+    private Map<String, Object> failure(Job member) {
+        Job root = member;
+        Map<String, Object> blockedBy = member.blockedBy();
+        if (member.state() == JobState.BLOCKED && blockedBy != null && blockedBy.get("id") instanceof String id
+                && supervisor.job(id) != null) {
+            root = supervisor.job(id);
+        }
+        Map<String, Object> v = root.view(false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("job", root.name());
+        out.put("id", root.id());
+        out.put("state", v.get("state"));
+        out.put("reason", v.get("reason"));
+        out.put("exit_code", v.get("exit_code"));
+        LogStore logs = supervisor.logs(root);
+        int incarnation = ((Number) v.get("incarnation")).intValue();
+        // The failing incarnation's own lines: earlier runs' output would only mislead.
+        List<Map<String, Object>> last = logs.tail(REPORT_LINES).stream().filter(l -> l.incarnation() == incarnation)
+                .map(LogLine::toJson).toList();
+        out.put("last_lines", last);
+        out.put("total_lines", logs.lineCount());
+        out.put("log", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
+        return out;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.bgrun.orchestrator.job;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Hands every job transition to whoever listens (the scheduler, run-group watchers). Listeners are called on
+ * the thread that made the transition, with the job's lock held: they must only hand the transition on
+ * (queue it), never block or take another job's lock.
+ */
+public final class TransitionBus {
+    private final List<Consumer<Transition>> listeners = new CopyOnWriteArrayList<>();
+
+    public void publish(Transition transition) {
+        for (Consumer<Transition> listener : listeners) {
+            listener.accept(transition);
+        }
+    }
+
+    public void subscribe(Consumer<Transition> listener) {
+        listeners.add(listener);
+    }
+
+    public void unsubscribe(Consumer<Transition> listener) {
+        listeners.remove(listener);
+    }
+}
