@@ -60,6 +60,21 @@ final class Daemon implements AutoCloseable {
         return job;
     }
 
+    /** Runs a command that must succeed and prints NDJSON (such as list); returns its items. */
+    List<JsonNode> bgrunLines(String... args) {
+        Result r = bgrun(args);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<JsonNode> items = new ArrayList<>();
+        for (String line : r.out().lines().filter(l -> !l.isBlank()).toList()) {
+            try {
+                items.add(JSON.readTree(line));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return items;
+    }
+
     void remember(JsonNode job) {
         if (job.hasNonNull("pid")) {
             pids.add(job.get("pid").asLong());
@@ -95,6 +110,7 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        bgrunLines("list").forEach(this::remember); // every job any command started, not only those run directly
         bgrun("stop", "--all");
         JsonNode status = json("daemon", "status");
         bgrun("daemon", "stop");

@@ -128,14 +128,15 @@ class JobControlIT {
             Path order = d.work.resolve("order");
             // Each job writes its name when it receives TERM, so the jobs themselves record the stop order.
             String script = "trap 'echo %s >> " + order + "; exit 0' TERM; echo up; while :; do sleep 0.1; done";
-            // Created in an order that is not the dependency order, so that creation time cannot explain the result.
-            d.run("--name", "web", "--workspace", "w", "--after", "api", "--ready-when", "up", "--",
-                    "sh -c \"" + script.formatted("web") + "\"");
+            // A dependency must exist before run --after names it, so the jobs are created in dependency order;
+            // cache, independent, comes between them.
             d.run("--name", "db", "--workspace", "w", "--ready-when", "up", "--", "sh -c \"" + script.formatted("db") + "\"");
-            d.run("--name", "api", "--workspace", "w", "--after", "db", "--ready-when", "up", "--",
-                    "sh -c \"" + script.formatted("api") + "\"");
             d.run("--name", "cache", "--workspace", "w", "--ready-when", "up", "--",
                     "sh -c \"" + script.formatted("cache") + "\"");
+            d.run("--name", "api", "--workspace", "w", "--after", "db", "--ready-when", "up", "--",
+                    "sh -c \"" + script.formatted("api") + "\"");
+            d.run("--name", "web", "--workspace", "w", "--after", "api", "--ready-when", "up", "--",
+                    "sh -c \"" + script.formatted("web") + "\"");
             for (String job : List.of("db", "api", "web", "cache")) {
                 d.awaitState("w/" + job, "ready");
             }
