@@ -253,6 +253,23 @@ class DependenciesIT {
     }
 
     @Test
+    void aWaitingJobSurvivesAKilledDaemonAndStartsUnderTheNextOne() throws Exception {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "dep", "--ready-when", "open", "--", GATED);
+            d.run("--name", "x", "--after", "dep", "--", "exec sleep 300");
+            long daemon = d.daemonPid();
+            assertThat(new ProcessBuilder("kill", "-9", Long.toString(daemon)).start().waitFor()).isZero();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !Daemon.alive(daemon));
+            // dep becomes ready while no daemon watches; the next daemon sees it and starts x.
+            Files.writeString(d.work.resolve("go"), "");
+            JsonNode x = d.awaitState("x", "ready");
+            assertThat(d.daemonPid()).isNotEqualTo(daemon);
+            assertThat(Instant.parse(x.get("started_at").asText()))
+                    .isAfterOrEqualTo(Instant.parse(d.status("dep").get("ready_at").asText()));
+        }
+    }
+
+    @Test
     void badSelectionsAndTimeoutsGetClearAnswers() throws IOException {
         try (Daemon d = new Daemon(tmp)) {
             BgrunProcess.project(d.work, """

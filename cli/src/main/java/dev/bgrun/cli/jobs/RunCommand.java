@@ -176,8 +176,14 @@ public final class RunCommand implements Runnable {
             out.data(job);
         } else {
             boolean reused = Boolean.TRUE.equals(job.get("reused"));
-            out.line((reused ? "already running: " : "started: ") + out.bold(job.get("workspace") + "/" + job.get("name"))
-                    + " (id " + job.get("id") + ", pid " + job.get("pid") + ") " + Views.state(out, (String) job.get("state")));
+            String title = out.bold(job.get("workspace") + "/" + job.get("name"));
+            if ("waiting".equals(job.get("state"))) {
+                out.line((reused ? "already waiting: " : "waiting: ") + title + " (id " + job.get("id") + ") "
+                        + out.dim(String.valueOf(job.get("reason"))));
+            } else {
+                out.line((reused ? "already running: " : "started: ") + title + " (id " + job.get("id") + ", pid "
+                        + job.get("pid") + ") " + Views.state(out, (String) job.get("state")));
+            }
         }
     }
 

@@ -41,6 +41,8 @@ public final class Scheduler implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("bgrun-scheduler").daemon(true).factory());
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** While jobs are being read back after a daemon restart, a dependency may not be known yet: no passes. */
+    private volatile boolean suspended;
 
     public Scheduler(Jobs jobs, Consumer<String> log) {
         this.jobs = jobs;
@@ -58,6 +60,15 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    public void suspend() {
+        suspended = true;
+    }
+
+    public void resume() {
+        suspended = false;
+        poke();
+    }
+
     /** Returns once every pass asked for before this call has run (so blocks caused by a failure are done). */
     public void barrier() throws InterruptedException {
         try {
@@ -69,6 +80,9 @@ public final class Scheduler implements AutoCloseable {
 
     private void pass() {
         queued.set(false);
+        if (suspended) {
+            return; // resume() asks for a pass
+        }
         try {
             boolean changed = true;
             while (changed) {

@@ -884,6 +884,15 @@ public final class Supervisor implements AutoCloseable {
 
     /** Rebuilds the jobs from disk and re-adopts those still running (verified by pid and start time). */
     public void recover() throws IOException {
+        scheduler.suspend();
+        try {
+            recoverAll();
+        } finally {
+            scheduler.resume(); // only now: a waiting job's dependency may be read back after it
+        }
+    }
+
+    private void recoverAll() throws IOException {
         for (Map<String, Object> record : store.loadAll(log)) {
             Job job;
             try {
@@ -906,8 +915,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void adopt(Job job, Live l) {
         if (job.state() == JobState.WAITING) {
-            scheduler.poke(); // nothing to adopt: the scheduler looks at its conditions again
-            return;
+            return; // nothing to adopt: the scheduler looks at its conditions once every job is back
         }
         int incarnation = job.incarnation;
         l.incarnationStart = job.startedAt != null ? job.startedAt : Instant.now();
