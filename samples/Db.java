@@ -30,7 +30,7 @@ public class Db {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Thread.ofVirtual().start(() -> serve(client));
+                new Thread(() -> serve(client)).start(); // plain threads: the samples run on any JDK from 17
             } catch (IOException e) {
                 if (!server.isClosed()) System.err.println("db: accept failed: " + e.getMessage());
             }

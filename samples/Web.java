@@ -21,7 +21,7 @@ public class Web {
         int port = Integer.parseInt(System.getenv().getOrDefault("WEB_PORT", "8080"));
         dbPort = Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5433"));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/health", ex -> respond(ex, 200, "ok\n"));
         server.createContext("/", Web::root);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

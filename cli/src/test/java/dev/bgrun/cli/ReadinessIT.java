@@ -90,4 +90,34 @@ class ReadinessIT {
             assertThat(d.status("late").get("state").asText()).isEqualTo("failed");
         }
     }
+
+    @Test
+    void regexFindsWithinALineStatusesCanBeAcceptedAndADeathFailsTheWaitAtOnce() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            // The regex is a find within the line: the first line does not match, the second does.
+            d.run("--name", "re", "--ready-when-regex", "port \\d+", "--",
+                    "sh -c 'echo port x; echo listening on port 42; exec sleep 300'");
+            assertThat(d.bgrun("wait", "re").exitCode()).isZero();
+            assertThat(d.status("re").get("reason").asText()).isEqualTo("line 2 matched: listening on port 42");
+
+            // A 404 is not ready, unless the job lists it in http-ok-status.
+            d.run("--name", "missing", "--allocate-port", "PORT", "--ready-when-url", "http://127.0.0.1:${PORT}/nope",
+                    "--ready-timeout", "3s", "--", JWEBSERVER + " -b 127.0.0.1 -p $PORT -d " + d.work);
+            d.run("--name", "accepted", "--allocate-port", "PORT", "--ready-when-url", "http://127.0.0.1:${PORT}/nope",
+                    "--http-ok-status", "404", "--", JWEBSERVER + " -b 127.0.0.1 -p $PORT -d " + d.work);
+            JsonNode missing = d.awaitState("missing", "failed");
+            assertThat(missing.get("reason").asText()).startsWith("not ready within ready-timeout (3s): ready-when-url (http://127.0.0.1:")
+                    .endsWith("/nope) did not hold");
+            Result accepted = d.bgrun("wait", "accepted", "--timeout", "90s");
+            assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
+
+            // A job that dies while awaited ends the wait then, not at the timeout.
+            d.run("--name", "dies", "--ready-when", "never printed", "--", "sh -c 'echo starting; exit 3'");
+            Result wait = d.bgrun("wait", "dies", "--timeout", "10m");
+            assertThat(wait.exitCode()).as(wait.toString()).isEqualTo(1);
+            JsonNode result = Daemon.JSON.readTree(wait.out());
+            assertThat(result.get("state").asText()).isEqualTo("failed");
+            assertThat(result.get("timed_out").asBoolean()).isFalse();
+        }
+    }
 }

@@ -76,7 +76,7 @@ public final class StatusCommand implements Runnable {
         if (transitions != null && !transitions.isEmpty()) {
             out.line("  transitions");
             for (Map<String, Object> t : transitions.subList(Math.max(0, transitions.size() - 8), transitions.size())) {
-                out.line(out.dim("    " + t.get("at") + "  " + t.get("from") + " -> " + t.get("to") + "  " + t.get("reason")));
+                out.line(out.dim("    " + t.get("at") + "  " + (t.get("from") == null ? "" : t.get("from") + " ") + "-> " + t.get("to") + "  " + t.get("reason")));
             }
         }
     }

@@ -58,7 +58,7 @@ public final class ExecCommand implements Callable<Integer> {
         }
         Output out = ProjectArgs.root(spec).output();
         Group group = Group.select(spec, names, options);
-        List<String> started = new ArrayList<>();
+        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicBoolean done = new AtomicBoolean();
         Thread hook = new Thread(() -> {
             if (done.compareAndSet(false, true)) {
@@ -68,12 +68,15 @@ public final class ExecCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Object> result;
         try (GroupProgress progress = out.json() ? null : new GroupProgress(out, true, group.order, group.nameWidth())) {
-            result = group.run(options, Map.of("events", !out.json()), item -> {
-                progress.transition(item);
+            result = group.run(options, Map.of("events", true), item -> {
+                if ("submitted".equals(item.get("type"))) {
+                    started.addAll(Group.started(item)); // known before anything is ready: an interrupt stops them
+                } else if (progress != null) {
+                    progress.transition(item);
+                }
                 return true;
             });
         }
-        started.addAll(Group.started(result));
         int code = GroupReport.exitCode(result);
         try {
             if (code != 0) {

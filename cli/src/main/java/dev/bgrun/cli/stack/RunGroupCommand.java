@@ -55,7 +55,9 @@ public final class RunGroupCommand implements Callable<Integer> {
         }
         try (GroupProgress progress = new GroupProgress(out, false, group.order, group.nameWidth())) {
             result = group.run(options, flags, item -> {
-                progress.transition(item);
+                if ("transition".equals(item.get("type"))) {
+                    progress.transition(item);
+                }
                 return true;
             });
         }

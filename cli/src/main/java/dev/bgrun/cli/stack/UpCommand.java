@@ -40,14 +40,15 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() {
         Output out = ProjectArgs.root(spec).output();
         Group group = Group.select(spec, names, options);
-        List<String> started = new ArrayList<>();
+        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicBoolean done = new AtomicBoolean();
         Map<String, Integer> colours = new HashMap<>();
         group.order.forEach(n -> colours.put(n, colours.size()));
         Thread hook = new Thread(() -> {
             if (done.compareAndSet(false, true)) {
                 // Ctrl-C or SIGTERM: stop what this run started, then leave with 0 (the user asked for it).
-                out.note(out.dim("stopping " + (started.isEmpty() ? "" : String.join(", ", started)) + "..."));
+                out.note(out.dim("stopping " + String.join(", ", started.stream().map(id -> names.getOrDefault(id, id)).toList()) + "..."));
                 try {
                     group.stop(List.copyOf(started));
                     out.note("stopped");
@@ -66,8 +67,13 @@ public final class UpCommand implements Callable<Integer> {
                     out.data(item);
                 }
                 switch (String.valueOf(item.get("type"))) {
-                    case "result" -> {
+                    case "submitted" -> {
                         started.addAll(Group.started(item));
+                        for (Map<String, Object> job : (List<Map<String, Object>>) item.get("jobs")) {
+                            names.put((String) job.get("id"), (String) job.get("name"));
+                        }
+                    }
+                    case "result" -> {
                         code[0] = GroupReport.exitCode(item);
                         if (!out.json()) {
                             GroupReport.print(out, item, code[0] == 0 ? progress::print : out::note);

@@ -87,6 +87,9 @@ public final class JobKeys {
     public static final SpecKey<String> READY_WHEN_URL = def("ready-when-url", KeyTypes.url(), null,
             "Ready when a GET of this URL answers 2xx.", "\"http://127.0.0.1:${PORT}/health\"", REFERENCE,
             INTERPOLATED, READINESS);
+    public static final SpecKey<List<Integer>> HTTP_OK_STATUS = def("http-ok-status", KeyTypes.integers(100, 599, "HTTP statuses"),
+            List.of(), "HTTP statuses besides 2xx that count as an answer for ready-when-url and health-check-url.",
+            "[401, 404]", EXTENSION, DEFAULTABLE);
     public static final SpecKey<String> READY_WHEN_FILE = def("ready-when-file", KeyTypes.nonEmptyString(), null,
             "Ready when this file exists (relative to the job's cwd).", "\"/tmp/app.ready\"", REFERENCE,
             INTERPOLATED, READINESS);

@@ -70,6 +70,11 @@ public final class KeyTypes {
         return new Strings(single, each, eachName);
     }
 
+    /** An array of integers in {@code min..max}; a single integer is taken as an array of one. */
+    public static KeyType<List<Integer>> integers(int min, int max, String eachName) {
+        return new Ints(min, max, eachName);
+    }
+
     /** A table of names to scalar values, each value kept as a string. */
     public static KeyType<Map<String, String>> stringMap() {
         return new StringMap();
@@ -371,6 +376,52 @@ public final class KeyTypes {
         @Override
         public String describe() {
             return "string or array";
+        }
+    }
+
+    private record Ints(int min, int max, String eachName) implements KeyType<List<Integer>> {
+        @Override
+        public List<Integer> read(RawValue raw, At at) {
+            String expected = "expected an array of " + eachName + " (integers from " + min + " to " + max + ")";
+            List<?> list = raw.value() instanceof List<?> l ? l : raw.value() instanceof Long n ? List.of(n) : null;
+            if (list == null) {
+                return at.fail(expected + ", got " + raw.describe());
+            }
+            List<Integer> out = new ArrayList<>();
+            for (Object element : list) {
+                Object n = element instanceof String s && s.matches("\\d{1,9}") ? Long.parseLong(s) : element;
+                if (!(n instanceof Long v) || v < min || v > max) {
+                    return at.fail(expected + ", got " + new RawValue(element, at.position()).describe());
+                }
+                out.add(v.intValue());
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public Object fromFlags(List<String> values) {
+            return List.copyOf(values); // read() takes digit strings too
+        }
+
+        @Override
+        public boolean repeatable() {
+            return true;
+        }
+
+        @Override
+        public Object toJson(List<Integer> value) {
+            return value;
+        }
+
+        @Override
+        public Map<String, Object> jsonSchema() {
+            Map<String, Object> item = Json.object("type", "integer", "minimum", min, "maximum", max);
+            return Json.object("oneOf", List.of(item, Json.object("type", "array", "items", item)));
+        }
+
+        @Override
+        public String describe() {
+            return "integer or array";
         }
     }
 

@@ -99,6 +99,10 @@ final class GroupCommand {
             if (detach) {
                 return result(members, begunNanos, begun, false, null, true);
             }
+            if ((events || lines) && !responder.item(Json.object("type", "submitted",
+                    "jobs", members.values().stream().map(m -> view(m, begunNanos)).toList()))) {
+                return null; // the client knows at once which jobs it started, to stop them if interrupted
+            }
             long deadline = timeoutMs > 0 ? begunNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : Long.MAX_VALUE;
             Member failed = null;
             boolean timedOut = false;

@@ -7,8 +7,8 @@ import okhttp3.Response;
 import java.io.IOException;
 import java.time.Duration;
 
-/** Holds when a GET of the URL answers 2xx, within a short per-request timeout. */
-public record UrlProbe(String key, String url, OkHttpClient client) implements Probe {
+/** Holds when a GET of the URL answers 2xx (or one of {@code okStatuses}), within a short per-request timeout. */
+public record UrlProbe(String key, String url, java.util.Set<Integer> okStatuses, OkHttpClient client) implements Probe {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
 
     /** One client for all URL probes: they share its connection pool and threads. */
@@ -30,7 +30,7 @@ public record UrlProbe(String key, String url, OkHttpClient client) implements P
     @Override
     public boolean holds() {
         try (Response response = client.newCall(new Request.Builder().url(url).get().build()).execute()) {
-            return response.isSuccessful();
+            return response.isSuccessful() || okStatuses.contains(response.code());
         } catch (IOException | IllegalArgumentException e) {
             return false;
         }

@@ -85,8 +85,8 @@ final class Spawner {
 
     /** The job's pid once the wrapper wrote it, or null if the job ended (or the wrapper died) first. */
     static Long awaitPid(Spawned spawned, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        long pause = 1;
+        long begun = System.nanoTime();
+        long deadline = begun + timeoutMillis * 1_000_000;
         while (System.nanoTime() < deadline) {
             Long pid = readNumber(spawned.pidFile());
             if (pid != null) {
@@ -95,8 +95,8 @@ final class Spawner {
             if (!spawned.wrapper().isAlive()) {
                 return readNumber(spawned.pidFile());
             }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 20);
+            // A job's pid is usually there within a few milliseconds: look often then, rarely after.
+            Thread.sleep(System.nanoTime() - begun < 100_000_000 ? 1 : 20);
         }
         return null;
     }

@@ -501,7 +501,8 @@ public final class Supervisor implements AutoCloseable {
             probes.add(new PortProbe(JobKeys.READY_WHEN_PORT.name(), port(job, spec.get(JobKeys.READY_WHEN_PORT), env)));
         }
         if (spec.get(JobKeys.READY_WHEN_URL) != null) {
-            probes.add(new UrlProbe(JobKeys.READY_WHEN_URL.name(), resolve(job, spec.get(JobKeys.READY_WHEN_URL), env, env), http()));
+            probes.add(new UrlProbe(JobKeys.READY_WHEN_URL.name(), resolve(job, spec.get(JobKeys.READY_WHEN_URL), env, env),
+                    java.util.Set.copyOf(spec.get(JobKeys.HTTP_OK_STATUS)), http()));
         }
         if (spec.get(JobKeys.READY_WHEN_FILE) != null) {
             probes.add(new FileProbe(JobKeys.READY_WHEN_FILE.name(),
@@ -589,7 +590,8 @@ public final class Supervisor implements AutoCloseable {
         JobSpec spec = job.spec;
         List<Probe> probes = new ArrayList<>();
         if (spec.get(JobKeys.HEALTH_CHECK_URL) != null) {
-            probes.add(new UrlProbe(JobKeys.HEALTH_CHECK_URL.name(), resolve(job, spec.get(JobKeys.HEALTH_CHECK_URL), env, env), http()));
+            probes.add(new UrlProbe(JobKeys.HEALTH_CHECK_URL.name(), resolve(job, spec.get(JobKeys.HEALTH_CHECK_URL), env, env),
+                    java.util.Set.copyOf(spec.get(JobKeys.HTTP_OK_STATUS)), http()));
         }
         if (spec.get(JobKeys.HEALTH_CHECK_PORT) != null) {
             probes.add(new PortProbe(JobKeys.HEALTH_CHECK_PORT.name(), port(job, spec.get(JobKeys.HEALTH_CHECK_PORT), env)));
