@@ -14,4 +14,9 @@ public record FileProbe(String key, Path file) implements Probe {
     public boolean holds() {
         return Files.exists(file);
     }
+
+    @Override
+    public long maxPauseMillis() {
+        return 10; // a stat costs microseconds
+    }
 }

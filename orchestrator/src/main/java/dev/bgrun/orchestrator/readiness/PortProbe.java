@@ -32,4 +32,9 @@ public record PortProbe(String key, int port) implements Probe {
         }
         return false;
     }
+
+    @Override
+    public long maxPauseMillis() {
+        return 10; // a refused connect to a local port costs microseconds
+    }
 }

@@ -10,4 +10,12 @@ public interface Probe {
 
     /** Whether the rule holds now. Must return within about a second; a failure to check is "does not hold". */
     boolean holds();
+
+    /**
+     * The longest pause between two polls once backed off. Cheap local checks (a connect, a GET, a stat) keep
+     * it short so readiness is seen within milliseconds; a command, which costs a process, polls less often.
+     */
+    default long maxPauseMillis() {
+        return 250;
+    }
 }

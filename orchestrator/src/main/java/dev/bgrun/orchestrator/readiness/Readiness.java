@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * All of a job's readiness rules for one incarnation, checked in parallel: the log rules on each line as it
- * is indexed, the probes by polling (at once, then every few milliseconds, backing off to 250 ms). When every
+ * is indexed, the probes by polling (at once, then every few milliseconds, backing off to each probe's longest pause: 10 to 20 ms for a
+ * port, file or URL, 250 ms for a command). When every
  * rule has held once, {@code onReady} runs, once. The deadline is the caller's (ready-timeout), which asks
  * {@link #pending()} to name what did not hold.
  */
 public final class Readiness {
     private static final long FIRST_PAUSE_MS = 2;
-    private static final long MAX_PAUSE_MS = 250;
 
     private final String substring;
     private final Pattern regex;
@@ -72,7 +72,7 @@ public final class Readiness {
                 settle();
                 return;
             }
-            long after = Math.min(MAX_PAUSE_MS, pause * 2);
+            long after = Math.min(probes.get(index).maxPauseMillis(), pause * 2);
             next[index] = timers.schedule(() -> Thread.ofVirtual().start(() -> poll(timers, index, after)),
                     pause, TimeUnit.MILLISECONDS);
         }
