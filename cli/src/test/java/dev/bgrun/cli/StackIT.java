@@ -180,6 +180,42 @@ class StackIT {
     }
 
     @Test
+    void upInterruptedBeforeTheStackIsUpStillStopsWhatItStarted() throws Exception {
+        try (Daemon d = new Daemon(tmp)) {
+            BgrunProcess.project(d.work, """
+                    workspace = "early"
+                    [jobs.db]
+                    cmd = "echo booting; exec sleep 300"
+                    ready-when = "never printed"
+                    [jobs.web]
+                    cmd = "exec sleep 300"
+                    after = ["db"]
+                    """);
+            ProcessBuilder builder = new ProcessBuilder(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString(), "--no-json", "up")
+                    .directory(d.work.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(d.env());
+            Process up = builder.start();
+            List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
+                    in.lines().forEach(seen::add);
+                } catch (IOException e) {
+                    seen.add("read failed: " + e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> List.copyOf(seen).stream().anyMatch(l -> l.contains("db  | booting")));
+            assertThat(d.status("web").get("state").asText()).isEqualTo("waiting");
+            up.toHandle().destroy();
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            reader.join(Duration.ofSeconds(30));
+            assertThat(up.exitValue()).as(String.join("\n", seen)).isZero();
+            assertThat(String.join("\n", seen)).contains("stopping web, db...", "stopped");
+            assertThat(d.status("db").get("state").asText()).isEqualTo("stopped");
+            assertThat(d.status("web").get("state").asText()).isEqualTo("stopped");
+        }
+    }
+
+    @Test
     void upExitsOneAndStopsWhatItStartedWhenTheStackCannotComeUp() throws IOException {
         try (Daemon d = new Daemon(tmp)) {
             BgrunProcess.project(d.work, """

@@ -48,7 +48,8 @@ public final class UpCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             if (done.compareAndSet(false, true)) {
                 // Ctrl-C or SIGTERM: stop what this run started, then leave with 0 (the user asked for it).
-                out.note(out.dim("stopping " + String.join(", ", started.stream().map(id -> names.getOrDefault(id, id)).toList()) + "..."));
+                out.note(out.dim("stopping " + String.join(", ", started.reversed().stream()
+                        .map(id -> names.getOrDefault(id, id)).toList()) + "...")); // dependents first
                 try {
                     group.stop(List.copyOf(started));
                     out.note("stopped");

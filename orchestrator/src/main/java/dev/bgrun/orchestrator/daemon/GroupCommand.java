@@ -250,10 +250,8 @@ final class GroupCommand {
             return null;
         }
         m.lastLine = line.number();
-        Map<String, Object> json = line.toJson();
-        json.put("type", "line");
-        json.put("job", m.name);
-        json.put("id", m.id);
+        Map<String, Object> json = Json.object("type", "line", "job", m.name, "id", m.id);
+        json.putAll(line.toJson());
         return json;
     }
 
