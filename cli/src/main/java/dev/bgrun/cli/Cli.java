@@ -38,6 +38,7 @@ public final class Cli {
         COMMANDS.put("up", dev.bgrun.cli.stack.UpCommand::new);
         COMMANDS.put("down", dev.bgrun.cli.stack.DownCommand::new);
         COMMANDS.put("exec", dev.bgrun.cli.stack.ExecCommand::new);
+        COMMANDS.put("events", dev.bgrun.cli.jobs.EventsCommand::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);

@@ -47,6 +47,9 @@ public final class LogStore implements AutoCloseable {
     private Instant now;
     private final List<Consumer<LogLine>> listeners = new CopyOnWriteArrayList<>();
 
+    private volatile Consumer<LogLine> hook;
+    private volatile byte[] hookPrefix;
+
     public LogStore(Path dir) {
         this.dir = dir;
         try {
@@ -94,6 +97,24 @@ public final class LogStore implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /**
+     * Sees every line that starts with {@code prefix}, once, as it is indexed, whether or not anyone listens
+     * (the daemon's notify markers); unlike a listener it does not make indexing immediate, and other lines
+     * are not even decoded for it.
+     */
+    public void lineHook(String prefix, Consumer<LogLine> hook) {
+        this.hookPrefix = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.hook = hook;
+    }
+
+    private boolean hooked(byte[] bytes, int start, int length) {
+        byte[] p = hookPrefix;
+        if (hook == null || p == null || length < p.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(bytes, start, start + p.length, p, 0, p.length);
+    }
+
     /** Whether anyone (a follower, a readiness rule) wants lines as soon as they are written. */
     public boolean hasListeners() {
         return !listeners.isEmpty();
@@ -113,7 +134,15 @@ public final class LogStore implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        Consumer<LogLine> h = hook;
+        String prefix = hookPrefix == null ? null : new String(hookPrefix, java.nio.charset.StandardCharsets.UTF_8);
         for (LogLine line : added) {
+            if (h != null && line.text().startsWith(prefix)) {
+                h.accept(line);
+            }
+            if (listeners.isEmpty()) {
+                continue; // decoded for the hook only
+            }
             for (Consumer<LogLine> listener : listeners) {
                 listener.accept(line);
             }
@@ -187,7 +216,7 @@ public final class LogStore implements AutoCloseable {
         batch.position(at + RECORD);
         count++;
         // Lines are materialised only for listeners (follow, readiness): a fast writer costs no garbage.
-        return listeners.isEmpty() ? null : new LogLine(count, STREAMS[s], now, incarnation, text(bytes, start, length));
+        return listeners.isEmpty() && !hooked(bytes, start, length) ? null : new LogLine(count, STREAMS[s], now, incarnation, text(bytes, start, length));
     }
 
     private static void add(List<LogLine> lines, LogLine line) {

@@ -11,7 +11,9 @@ import dev.bgrun.orchestrator.config.Signals;
 import dev.bgrun.orchestrator.config.SpecKey;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.events.EventLog;
 import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.job.JobView;
 import dev.bgrun.orchestrator.job.TransitionBus;
 import dev.bgrun.orchestrator.logs.LogLine;
@@ -112,6 +114,7 @@ public final class Supervisor implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final TransitionBus bus = new TransitionBus();
     private final Scheduler scheduler;
+    private final EventLog events;
     private OkHttpClient http;
 
     public Supervisor(StateRoot root, Consumer<String> log) throws IOException {
@@ -123,6 +126,25 @@ public final class Supervisor implements AutoCloseable {
         timers.scheduleWithFixedDelay(logged(this::checkLimits), LIMIT_CHECK.toMillis(), LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         this.scheduler = new Scheduler(new SchedulerJobs(), log);
         bus.subscribe(scheduler::onTransition); // first: a failure's blocks are queued before any watcher hears of it
+        this.events = new EventLog(root.dir(), log);
+        bus.subscribe(t -> events.append("transition", Json.object("job", t.name(), "job_id", t.jobId(),
+                "workspace", t.workspace(), "from", t.from() == null ? null : t.from().keyword(), "to", t.to().keyword(),
+                "reason", t.reason(), "incarnation", t.incarnation())));
+    }
+
+    /** Every event (transitions, notifications) with its cursor. */
+    public EventLog events() {
+        return events;
+    }
+
+    /** A line that starts with this marker is a notification from the job (an event of type notify). */
+    public static final String NOTIFY_MARKER = "BGRUN_NOTIFY:";
+
+    /** Watches a job's lines for notify markers (every line, once, as it is indexed). */
+    private void hookNotifications(Job job, Live l) {
+        l.logs.lineHook(NOTIFY_MARKER, line -> events.append("notify", Json.object("job", job.name(), "job_id", job.id(),
+                "workspace", job.workspace(), "message", line.text().substring(NOTIFY_MARKER.length()).strip(),
+                "stream", line.stream(), "line_number", line.number(), "incarnation", line.incarnation())));
     }
 
     /** Every job transition, as it happens. */
@@ -274,6 +296,7 @@ public final class Supervisor implements AutoCloseable {
             job.transitions.addAll(existing.transitions);
         }
         Live l = live.computeIfAbsent(id, k -> new Live(new LogStore(root.jobDir(id))));
+        hookNotifications(job, l);
         if (l.watch == null) {
             l.watch = watcher.watch(root.jobDir(id), () -> catchUp(id));
         }
@@ -907,6 +930,7 @@ public final class Supervisor implements AutoCloseable {
             jobs.put(job.id(), job);
             Live l = new Live(new LogStore(root.jobDir(job.id())));
             live.put(job.id(), l);
+            hookNotifications(job, l);
             l.watch = watcher.watch(root.jobDir(job.id()), () -> catchUp(job.id()));
             l.logs.catchUp(job.incarnation, false);
             if (job.state().alive()) {
@@ -948,6 +972,7 @@ public final class Supervisor implements AutoCloseable {
     @Override
     public void close() throws IOException {
         scheduler.close();
+        events.close();
         timers.shutdownNow();
         watcher.close();
         for (Live l : live.values()) {

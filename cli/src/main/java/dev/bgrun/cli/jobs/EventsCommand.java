@@ -1,0 +1,84 @@
+package dev.bgrun.cli.jobs;
+
+import dev.bgrun.cli.DaemonAccess;
+import dev.bgrun.cli.Output;
+import dev.bgrun.cli.ProjectArgs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code bgrun events}: job transitions and notifications after a cursor, as NDJSON; --follow keeps going. */
+@Command(name = "events", description = "Print events (transitions, notifications) after a cursor, one JSON object a line; --follow streams new ones.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  bgrun events                       every event kept, then the cursor to go on from",
+                "  bgrun events --since 42 --job web  what happened to web since cursor 42",
+                "  bgrun events --follow --type notify",
+                "%nEach event has an id; its cursor is the id. Without --follow the last line is {\"cursor\":\"N\"}:",
+                "pass it as --since next time to get every later event exactly once."})
+public final class EventsCommand implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--since", paramLabel = "CURSOR", description = "Only events after this cursor (\"now\": only new ones).")
+    private String since;
+
+    @Option(names = "--follow", description = "Keep printing events as they happen.")
+    private boolean follow;
+
+    @Option(names = {"-j", "--job"}, paramLabel = "JOB", description = "Only this job's events.")
+    private String job;
+
+    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "Only this workspace's events.")
+    private String workspace;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type: transition, notify (repeatable).")
+    private List<String> types = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N events without --follow (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run() {
+        Output out = ProjectArgs.root(spec).output();
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("since", since);
+        args.put("follow", follow);
+        args.put("job", job);
+        args.put("workspace", workspace);
+        args.put("type", types);
+        args.put("limit", limit);
+        if (follow) {
+            DaemonAccess.stream(spec, "events", args, item -> {
+                print(out, (Map<String, Object>) item);
+                return true;
+            });
+            return;
+        }
+        Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "events", args);
+        for (Map<String, Object> event : (List<Map<String, Object>>) answer.get("events")) {
+            print(out, event);
+        }
+        if (out.json()) {
+            out.data(Map.of("cursor", answer.get("cursor")));
+        } else {
+            out.note(out.dim("cursor: " + answer.get("cursor")));
+        }
+    }
+
+    private static void print(Output out, Map<String, Object> e) {
+        if (out.json()) {
+            out.data(e);
+            return;
+        }
+        String what = "notify".equals(e.get("type")) ? out.cyan("notify") + " " + e.get("message")
+                : (e.get("from") == null ? "" : e.get("from") + " ") + "-> " + Views.state(out, (String) e.get("to"))
+                + "  " + out.dim(String.valueOf(e.get("reason")));
+        out.line(out.dim(e.get("cursor") + "  " + e.get("at")) + "  " + out.bold(e.get("workspace") + "/" + e.get("job")) + "  " + what);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.bgrun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** events: transitions and notify markers, each once, after a cursor that survives a daemon restart. */
+class EventsIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void concurrentWritersNotificationsArriveExactlyOnceThroughCursors() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            Set<String> expected = new HashSet<>();
+            for (int w = 0; w < 4; w++) {
+                String stream = w % 2 == 0 ? "" : " >&2"; // half of the writers mark on stderr
+                d.run("--name", "w" + w, "--", "sh -c 'for i in $(seq 1 40); do echo noise $i; echo BGRUN_NOTIFY: w" + w
+                        + "-$i" + stream + "; done'");
+                for (int i = 1; i <= 40; i++) {
+                    expected.add("w" + w + "-" + i);
+                }
+            }
+            List<String> seen = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            String[] cursor = {"0"};
+            // Poll with the cursor while the writers run, as an agent loop would, until every writer ended and
+            // a last poll brings nothing new.
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                boolean allEnded = d.bgrunLines("list").stream().allMatch(j -> j.get("state").asText().equals("exited"));
+                List<JsonNode> answer = d.bgrunLines("events", "--since", cursor[0], "--type", "notify");
+                JsonNode last = answer.getLast();
+                for (JsonNode event : answer.subList(0, answer.size() - 1)) {
+                    seen.add(event.get("message").asText());
+                    ids.add(event.get("id").asLong());
+                }
+                boolean nothingNew = answer.size() == 1;
+                cursor[0] = last.get("cursor").asText();
+                return allEnded && nothingNew;
+            });
+            assertThat(seen).hasSize(160).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(seen)).isEqualTo(expected);
+            assertThat(ids).isSorted();
+            JsonNode one = d.bgrunLines("events", "--type", "notify", "--job", "w1").getFirst();
+            assertThat(one.get("stream").asText()).isEqualTo("stderr");
+            assertThat(one.get("job").asText()).isEqualTo("w1");
+        }
+    }
+
+    @Test
+    void aCursorSurvivesADaemonRestartAndFollowStreamsNewEvents() throws Exception {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "sleeper", "--", "exec sleep 300");
+            d.awaitState("sleeper", "ready");
+            List<JsonNode> before = d.bgrunLines("events");
+            String cursor = before.getLast().get("cursor").asText();
+            assertThat(before.subList(0, before.size() - 1)).extracting(e -> e.get("to").asText())
+                    .containsExactly("starting", "running", "ready");
+            d.json("daemon", "stop");
+
+            ProcessBuilder builder = new ProcessBuilder(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString(), "events",
+                    "--follow", "--since", cursor, "--job", "sleeper").directory(d.work.toFile());
+            builder.environment().putAll(d.env());
+            Process follow = builder.start();
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                } catch (IOException e) {
+                    lines.add("read failed: " + e);
+                }
+            });
+            d.json("stop", "sleeper"); // under a new daemon
+            await().atMost(Duration.ofSeconds(60)).until(() -> List.copyOf(lines).stream().anyMatch(l -> l.contains("\"to\":\"stopped\"")));
+            follow.toHandle().destroy();
+            assertThat(follow.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(Duration.ofSeconds(10));
+            JsonNode stopped = Daemon.JSON.readTree(List.copyOf(lines).getLast());
+            assertThat(stopped.get("id").asLong()).isGreaterThan(Long.parseLong(cursor));
+            assertThat(lines).hasSize(1); // only what came after the cursor
+
+            List<JsonNode> after = d.bgrunLines("events", "--since", cursor);
+            assertThat(after.subList(0, after.size() - 1)).extracting(e -> e.get("to").asText()).containsExactly("stopped");
+            assertThat(d.bgrun("events", "--since", "yesterday").exitCode()).isEqualTo(2);
+        }
+    }
+}

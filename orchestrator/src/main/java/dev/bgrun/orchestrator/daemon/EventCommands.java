@@ -1,0 +1,112 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.events.EventLog;
+import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.supervisor.Supervisor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * {@code events}: the events after a cursor (every one exactly once, in order), filtered by job, workspace
+ * and type; with {@code follow}, then every new one as it happens.
+ */
+final class EventCommands {
+    private static final List<String> TYPES = List.of("transition", "notify");
+    private final Supervisor supervisor;
+
+    EventCommands(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    void register(Map<String, Handler> handlers) {
+        handlers.put("events", (a, r) -> events(new Args(a), r));
+    }
+
+    private Object events(Args a, Handler.Responder responder) throws InterruptedException {
+        EventLog log = supervisor.events();
+        long cursor = cursor(a.string("since"), log);
+        Predicate<Map<String, Object>> wanted = filter(a);
+        int limit = (int) Math.max(1, a.number("limit", 1000));
+        if (!a.flag("follow")) {
+            long upTo = log.lastId(); // read first: an event appended meanwhile is the next call's
+            List<Map<String, Object>> events = log.since(cursor, Integer.MAX_VALUE).stream()
+                    .filter(e -> id(e) <= upTo).filter(wanted).limit(limit).toList();
+            long last = events.size() == limit ? id(events.getLast()) : Math.max(cursor, upTo);
+            return Json.object("events", events, "cursor", Long.toString(last));
+        }
+        LinkedBlockingQueue<Map<String, Object>> queue = new LinkedBlockingQueue<>();
+        Consumer<Map<String, Object>> listener = queue::add;
+        log.subscribe(listener); // first, so nothing falls between the backlog and the live events
+        try {
+            long last = cursor;
+            for (Map<String, Object> event : log.since(cursor, Integer.MAX_VALUE)) {
+                last = id(event);
+                if (wanted.test(event) && !responder.item(event)) {
+                    return null;
+                }
+            }
+            while (true) {
+                Map<String, Object> event = queue.poll(1, TimeUnit.SECONDS);
+                if (event == null) {
+                    continue;
+                }
+                long id = id(event);
+                if (id <= last) {
+                    continue; // already sent from the backlog
+                }
+                last = id;
+                if (wanted.test(event) && !responder.item(event)) {
+                    return null;
+                }
+            }
+        } finally {
+            log.unsubscribe(listener);
+        }
+    }
+
+    private static long id(Map<String, Object> event) {
+        return ((Number) event.get("id")).longValue();
+    }
+
+    /** The cursor to start after: the one given, or the beginning. */
+    private static long cursor(String since, EventLog log) {
+        if (since == null || since.isEmpty()) {
+            return 0;
+        }
+        if (since.equals("now")) {
+            return log.lastId();
+        }
+        try {
+            long c = Long.parseLong(since);
+            if (c >= 0) {
+                return c;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BgrunException(ErrorType.UsageError, "--since: not a cursor: \"" + since + "\"",
+                "use the cursor of an earlier answer, or \"now\"");
+    }
+
+    private Predicate<Map<String, Object>> filter(Args a) {
+        String ref = a.string("job");
+        String jobId = ref == null ? null : supervisor.resolve(ref, a.string("current_workspace")).id();
+        String workspace = a.string("workspace");
+        List<String> types = a.strings("type");
+        for (String t : types) {
+            if (!TYPES.contains(t)) {
+                throw new BgrunException(ErrorType.UsageError, "unknown event type \"" + t + "\"", "types: " + String.join(", ", TYPES));
+            }
+        }
+        return e -> (jobId == null || jobId.equals(e.get("job_id")))
+                && (workspace == null || workspace.equals(e.get("workspace")))
+                && (types.isEmpty() || types.contains(e.get("type")));
+    }
+}

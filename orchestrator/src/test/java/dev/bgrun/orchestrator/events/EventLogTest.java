@@ -1,0 +1,44 @@
+package dev.bgrun.orchestrator.events;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void idsGoOnAfterAReopenAndACutLineIsSkipped() throws IOException {
+        List<String> problems = new ArrayList<>();
+        try (EventLog log = new EventLog(dir, problems::add)) {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(log.append("notify", Map.of("message", "m" + i)).get("cursor")).isEqualTo(Integer.toString(i));
+            }
+        }
+        // A daemon killed mid-write leaves half a line.
+        Files.writeString(dir.resolve("events.ndjson"), "{\"id\":4,\"cur", StandardOpenOption.APPEND);
+        try (EventLog log = new EventLog(dir, problems::add)) {
+            assertThat(log.lastId()).isEqualTo(3);
+            assertThat(log.since(1, 10)).extracting(e -> e.get("message")).containsExactly("m2", "m3");
+            List<Map<String, Object>> heard = new ArrayList<>();
+            log.subscribe(heard::add);
+            log.append("transition", Map.of("to", "ready"));
+            assertThat(heard).singleElement().satisfies(e -> assertThat(e.get("id")).isEqualTo(4L));
+            assertThat(log.since(3, 10)).hasSize(1);
+        }
+        try (EventLog log = new EventLog(dir, problems::add)) {
+            assertThat(log.lastId()).isEqualTo(4); // the event after the cut line was not swallowed by it
+        }
+        assertThat(problems).isEmpty();
+    }
+}
