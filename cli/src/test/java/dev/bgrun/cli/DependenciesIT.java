@@ -58,6 +58,14 @@ class DependenciesIT {
                     """.formatted(GATED));
             JsonNode submitted = d.json("run-group", "--detach");
             assertThat(submitted.get("detached").asBoolean()).isTrue();
+            for (JsonNode job : submitted.get("jobs")) {
+                if (job.get("name").asText().equals("early")) {
+                    continue; // gate's start may already have let it go
+                }
+                // --detach returns once what can start is spawned: gate runs, the rest wait.
+                assertThat(job.get("state").asText()).as(job.get("name").asText())
+                        .isEqualTo(job.get("name").asText().equals("gate") ? "running" : "waiting");
+            }
 
             // started holds while gate is not ready; ready and completed do not.
             d.awaitState("early", "ready");

@@ -32,7 +32,7 @@ public final class RunGroupCommand implements Callable<Integer> {
     @Mixin
     private StackOptions options;
 
-    @Option(names = "--detach", description = "Return once the daemon has the jobs; it starts waiting ones as their conditions hold.")
+    @Option(names = "--detach", description = "Return once every job that can start now is spawned; the daemon starts waiting ones as their conditions hold.")
     private boolean detach;
 
     @Option(names = "--stream", description = "With --json: print each transition as an NDJSON event, then the result.")

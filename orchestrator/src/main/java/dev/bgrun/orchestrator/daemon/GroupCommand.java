@@ -97,6 +97,10 @@ final class GroupCommand {
                 }
             }
             if (detach) {
+                // Back once every job that could start is spawned (or failed to be); waiting ones stay waiting.
+                while (members.values().stream().anyMatch(m -> current(m).state() == JobState.STARTING)) {
+                    queue.poll(50, TimeUnit.MILLISECONDS);
+                }
                 return result(members, begunNanos, begun, false, null, true);
             }
             if ((events || lines) && !responder.item(Json.object("type", "submitted",
