@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,26 +69,14 @@ class EventsIT {
                     .containsExactly("starting", "running", "ready");
             d.json("daemon", "stop");
 
-            ProcessBuilder builder = new ProcessBuilder(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString(), "events",
-                    "--follow", "--since", cursor, "--job", "sleeper").directory(d.work.toFile());
-            builder.environment().putAll(d.env());
-            Process follow = builder.start();
-            List<String> lines = Collections.synchronizedList(new ArrayList<>());
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
-                    in.lines().forEach(lines::add);
-                } catch (IOException e) {
-                    lines.add("read failed: " + e);
-                }
-            });
-            d.json("stop", "sleeper"); // under a new daemon
-            await().atMost(Duration.ofSeconds(60)).until(() -> List.copyOf(lines).stream().anyMatch(l -> l.contains("\"to\":\"stopped\"")));
-            follow.toHandle().destroy();
-            assertThat(follow.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            reader.join(Duration.ofSeconds(10));
-            JsonNode stopped = Daemon.JSON.readTree(List.copyOf(lines).getLast());
-            assertThat(stopped.get("id").asLong()).isGreaterThan(Long.parseLong(cursor));
-            assertThat(lines).hasSize(1); // only what came after the cursor
+            try (Background follow = new Background(d.work, d.env(), "events", "--follow", "--since", cursor, "--job", "sleeper")) {
+                d.json("stop", "sleeper"); // under a new daemon
+                follow.awaitLine("\"to\":\"stopped\"");
+                follow.terminate();
+                List<String> lines = follow.lines();
+                assertThat(lines).hasSize(1); // only what came after the cursor
+                assertThat(Daemon.JSON.readTree(lines.getFirst()).get("id").asLong()).isGreaterThan(Long.parseLong(cursor));
+            }
 
             List<JsonNode> after = d.bgrunLines("events", "--since", cursor);
             assertThat(after.subList(0, after.size() - 1)).extracting(e -> e.get("to").asText()).containsExactly("stopped");

@@ -5,21 +5,16 @@ import dev.bgrun.cli.BgrunProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -153,27 +148,14 @@ class StackIT {
                     cmd = "echo web-line; echo web-err >&2; exec sleep 300"
                     after = ["db"]
                     """);
-            List<String> command = new ArrayList<>(List.of(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString(), "--no-json", "up"));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(d.work.toFile()).redirectErrorStream(true);
-            builder.environment().putAll(d.env());
-            builder.environment().put("NO_COLOR", "1");
-            Process up = builder.start();
-            List<String> seen = Collections.synchronizedList(new ArrayList<>());
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                    in.lines().forEach(seen::add);
-                } catch (IOException e) {
-                    seen.add("read failed: " + e);
-                }
-            });
-            await().atMost(Duration.ofSeconds(60)).until(() -> List.copyOf(seen).stream().anyMatch(l -> l.contains("Ctrl-C stops")));
-            assertThat(List.copyOf(seen)).as(String.join("\n", seen)).contains("db  | db-line", "web | web-line", "web | web-err");
-            assertThat(String.join("\n", seen)).contains("✓ 2 jobs up");
-            up.toHandle().destroy(); // SIGTERM, as a CI runner sends (and the JVM treats Ctrl-C's SIGINT alike)
-            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            reader.join(Duration.ofSeconds(30));
-            assertThat(up.exitValue()).as(String.join("\n", seen)).isZero();
-            assertThat(seen).contains("stopped");
+            try (Background up = new Background(d.work, d.env(), "--no-json", "up")) {
+                up.awaitLine("Ctrl-C stops");
+                List<String> seen = up.lines();
+                assertThat(seen).as(String.join("\n", seen)).contains("db  | db-line", "web | web-line", "web | web-err");
+                assertThat(String.join("\n", seen)).contains("✓ 2 jobs up");
+                assertThat(up.terminate()).as(String.join("\n", up.lines())).isZero();
+                assertThat(up.lines()).contains("stopped");
+            }
             assertThat(d.status("web").get("state").asText()).isEqualTo("stopped");
             assertThat(d.status("db").get("state").asText()).isEqualTo("stopped");
         }
@@ -191,25 +173,12 @@ class StackIT {
                     cmd = "exec sleep 300"
                     after = ["db"]
                     """);
-            ProcessBuilder builder = new ProcessBuilder(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString(), "--no-json", "up")
-                    .directory(d.work.toFile()).redirectErrorStream(true);
-            builder.environment().putAll(d.env());
-            Process up = builder.start();
-            List<String> seen = Collections.synchronizedList(new ArrayList<>());
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                    in.lines().forEach(seen::add);
-                } catch (IOException e) {
-                    seen.add("read failed: " + e);
-                }
-            });
-            await().atMost(Duration.ofSeconds(60)).until(() -> List.copyOf(seen).stream().anyMatch(l -> l.contains("db  | booting")));
-            assertThat(d.status("web").get("state").asText()).isEqualTo("waiting");
-            up.toHandle().destroy();
-            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            reader.join(Duration.ofSeconds(30));
-            assertThat(up.exitValue()).as(String.join("\n", seen)).isZero();
-            assertThat(String.join("\n", seen)).contains("stopping web, db...", "stopped");
+            try (Background up = new Background(d.work, d.env(), "--no-json", "up")) {
+                up.awaitLine("db  | booting");
+                assertThat(d.status("web").get("state").asText()).isEqualTo("waiting");
+                assertThat(up.terminate()).as(String.join("\n", up.lines())).isZero();
+                assertThat(String.join("\n", up.lines())).contains("stopping web, db...", "stopped");
+            }
             assertThat(d.status("db").get("state").asText()).isEqualTo("stopped");
             assertThat(d.status("web").get("state").asText()).isEqualTo("stopped");
         }
