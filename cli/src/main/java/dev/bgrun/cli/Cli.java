@@ -39,6 +39,7 @@ public final class Cli {
         COMMANDS.put("down", dev.bgrun.cli.stack.DownCommand::new);
         COMMANDS.put("exec", dev.bgrun.cli.stack.ExecCommand::new);
         COMMANDS.put("events", dev.bgrun.cli.jobs.EventsCommand::new);
+        COMMANDS.put("expect", dev.bgrun.cli.jobs.ExpectCommand::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);

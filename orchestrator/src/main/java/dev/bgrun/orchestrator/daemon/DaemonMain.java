@@ -79,6 +79,7 @@ public final class DaemonMain {
         new JobCommands(supervisor).register(handlers);
         new GroupCommand(supervisor).register(handlers);
         new EventCommands(supervisor).register(handlers);
+        new ExpectCommand(supervisor).register(handlers);
 
         Duration idle = idleTimeout(log);
         try (DaemonServer server = new DaemonServer(root.socket(), handlers, log)) {
