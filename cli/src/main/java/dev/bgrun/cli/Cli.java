@@ -40,6 +40,7 @@ public final class Cli {
         COMMANDS.put("exec", dev.bgrun.cli.stack.ExecCommand::new);
         COMMANDS.put("events", dev.bgrun.cli.jobs.EventsCommand::new);
         COMMANDS.put("expect", dev.bgrun.cli.jobs.ExpectCommand::new);
+        COMMANDS.put("stats", dev.bgrun.cli.jobs.StatsCommand::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);

@@ -31,6 +31,17 @@ class ReadinessIT {
             int port = web.get("ports").get("PORT").asInt();
             assertThat(web.get("reason").asText()).isEqualTo("ready-when-port (" + port + ") held; ready-when-url (http://127.0.0.1:"
                     + port + "/) held");
+
+            // stats sees the server's tree: its memory, its threads, and the port it listens on.
+            JsonNode stats = d.json("stats", "web");
+            assertThat(stats.get("ports")).extracting(JsonNode::asInt).containsExactly(port);
+            assertThat(stats.get("rss_bytes").asLong()).isGreaterThan(1_000_000);
+            assertThat(stats.get("threads").asInt()).isGreaterThan(1);
+            assertThat(stats.get("uptime_ms").asLong()).isPositive();
+            d.json("stop", "web");
+            JsonNode after = d.json("stats", "web");
+            assertThat(after.get("ports")).isEmpty();
+            assertThat(after.get("uptime_ms").isNull()).isTrue();
         }
     }
 

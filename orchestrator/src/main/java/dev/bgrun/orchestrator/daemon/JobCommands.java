@@ -37,6 +37,7 @@ final class JobCommands {
         handlers.put("clean", (a, r) -> clean(new Args(a)));
         handlers.put("wait", (a, r) -> await(new Args(a)));
         handlers.put("tail", (a, r) -> tail(new Args(a), r));
+        handlers.put("stats", (a, r) -> supervisor.stats(job(new Args(a))));
     }
 
     private Object run(Args a) throws Exception {

@@ -45,6 +45,18 @@ public final class ProcStat {
         return f == null ? 0 : Long.parseLong(f[21]) * PAGE_SIZE;
     }
 
+    /** CPU time used so far (user and system) in clock ticks, 0 when the process is gone. */
+    public static long cpuTicks(long pid) {
+        String[] f = fields(pid);
+        return f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** Its number of threads, 0 when the process is gone. */
+    public static int threads(long pid) {
+        String[] f = fields(pid);
+        return f == null ? 0 : Integer.parseInt(f[17]);
+    }
+
     /** Every live process whose process group is {@code pgid} (scans /proc). */
     public static List<Long> groupMembers(long pgid) {
         List<Long> members = new ArrayList<>();

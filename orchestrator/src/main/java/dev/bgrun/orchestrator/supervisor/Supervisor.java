@@ -848,6 +848,31 @@ public final class Supervisor implements AutoCloseable {
         persist(job);
     }
 
+    /** CPU, memory, threads and listening ports of the job's process tree, and its uptime. */
+    public Map<String, Object> stats(Job job) throws InterruptedException {
+        Map<String, Object> view = job.view(false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", job.id());
+        out.put("name", job.name());
+        out.put("state", view.get("state"));
+        out.put("pid", view.get("pid"));
+        Long pid = job.pid;
+        Instant started = job.startedAt;
+        boolean running = pid != null && job.state().alive() && ProcStat.alive(pid, job.pidStart == null ? -1 : job.pidStart);
+        out.put("uptime_ms", running && started != null ? Duration.between(started, Instant.now()).toMillis() : null);
+        if (running) {
+            out.putAll(TreeStats.measure(pid));
+        } else {
+            out.put("cpu_percent", null);
+            out.put("rss_bytes", 0);
+            out.put("threads", 0);
+            out.put("processes", 0);
+            out.put("ports", List.of());
+            out.put("listening", List.of());
+        }
+        return out;
+    }
+
     /** Sends one signal to the job's process group; what follows is up to the job. */
     public void signal(Job job, String signal) {
         Long pid = job.pid;
