@@ -1,11 +1,9 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.TimeoutOption;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
-import dev.bgrun.orchestrator.config.Durations;
-import dev.bgrun.orchestrator.error.BgrunException;
-import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.error.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,11 +33,7 @@ public final class WaitCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        Duration limit = Durations.parse(timeout);
-        if (limit == null) {
-            throw new BgrunException(ErrorType.UsageError, "--timeout: expected a duration such as 30s or 5m, got \""
-                    + timeout + "\"");
-        }
+        Duration limit = TimeoutOption.parse(timeout);
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("ref", ref);
         args.put("timeout_ms", limit.toMillis());

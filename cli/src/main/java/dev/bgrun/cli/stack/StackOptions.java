@@ -1,6 +1,6 @@
 package dev.bgrun.cli.stack;
 
-import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.cli.TimeoutOption;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import picocli.CommandLine.Option;
@@ -25,8 +25,8 @@ public final class StackOptions {
         if (timeout == null) {
             return 0;
         }
-        Duration d = Durations.parse(timeout);
-        if (d == null || d.isZero()) {
+        Duration d = TimeoutOption.parse(timeout);
+        if (d.isZero()) {
             throw new BgrunException(ErrorType.UsageError, "--timeout: expected a duration such as 30s or 5m, got \""
                     + timeout + "\"");
         }

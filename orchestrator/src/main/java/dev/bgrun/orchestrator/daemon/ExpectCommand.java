@@ -44,7 +44,7 @@ final class ExpectCommand {
         Consumer<LogLine> listener = queue::add;
         logs.addListener(listener); // first: no line falls between the scan and the live ones
         try {
-            logs.catchUp(incarnation(job), false);
+            logs.catchUp(job.incarnation(), false);
             long after = a.flag("from_start") ? 0 : logs.lineCount();
             while (true) {
                 // Lines after the last one looked at, in windows: a long log is never read whole at once.
@@ -60,7 +60,7 @@ final class ExpectCommand {
                 }
                 JobState state = job.state();
                 if (state.terminal()) {
-                    logs.catchUp(incarnation(job), true);
+                    logs.catchUp(job.incarnation(), true);
                     if (logs.lineCount() > after) {
                         continue; // its last lines first
                     }
@@ -108,9 +108,5 @@ final class ExpectCommand {
         out.put("state", view.get("state"));
         out.put("reason", view.get("reason"));
         return out;
-    }
-
-    private static int incarnation(Job job) {
-        return ((Number) job.view(false).get("incarnation")).intValue();
     }
 }

@@ -16,7 +16,6 @@ import dev.bgrun.orchestrator.supervisor.Supervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +89,7 @@ final class GroupCommand {
                 if (lines) {
                     m.listener = line -> queue.add(new MemberLine(m, line));
                     m.logs.addListener(m.listener);
-                    m.logs.catchUp(((Number) job.view(false).get("incarnation")).intValue(), false);
+                    m.logs.catchUp(job.incarnation(), false);
                     for (LogLine line : m.logs.range(m.lastLine + 1, 5000)) {
                         m.listener.accept(line);
                     }

@@ -222,7 +222,7 @@ final class JobCommands {
         LogStore logs = supervisor.logs(job);
         int lines = (int) Math.max(0, a.number("lines", 20));
         if (!a.flag("follow")) {
-            logs.catchUp(currentIncarnation(job), false);
+            logs.catchUp(job.incarnation(), false);
             List<Map<String, Object>> shown = logs.tail(lines).stream().map(LogLine::toJson).toList();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("lines", shown);
@@ -235,7 +235,7 @@ final class JobCommands {
         Consumer<LogLine> listener = queue::add;
         logs.addListener(listener);
         try {
-            logs.catchUp(currentIncarnation(job), false);
+            logs.catchUp(job.incarnation(), false);
             long last = 0;
             for (LogLine line : logs.tail(lines)) {
                 if (!responder.item(line.toJson())) {
@@ -256,7 +256,7 @@ final class JobCommands {
                 }
                 JobState state = job.state();
                 if (state.terminal()) {
-                    logs.catchUp(currentIncarnation(job), true);
+                    logs.catchUp(job.incarnation(), true);
                     for (LogLine rest : logs.range(last + 1, Integer.MAX_VALUE)) {
                         if (!responder.item(rest.toJson())) {
                             return null;
@@ -269,9 +269,5 @@ final class JobCommands {
         } finally {
             logs.removeListener(listener);
         }
-    }
-
-    private static int currentIncarnation(Job job) {
-        return ((Number) job.view(false).get("incarnation")).intValue();
     }
 }

@@ -49,6 +49,7 @@ public final class LogStore implements AutoCloseable {
 
     private volatile Consumer<LogLine> hook;
     private volatile byte[] hookPrefix;
+    private volatile String hookPrefixText;
 
     public LogStore(Path dir) {
         this.dir = dir;
@@ -103,6 +104,7 @@ public final class LogStore implements AutoCloseable {
      * are not even decoded for it.
      */
     public void lineHook(String prefix, Consumer<LogLine> hook) {
+        this.hookPrefixText = prefix;
         this.hookPrefix = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.hook = hook;
     }
@@ -135,7 +137,7 @@ public final class LogStore implements AutoCloseable {
             }
         }
         Consumer<LogLine> h = hook;
-        String prefix = hookPrefix == null ? null : new String(hookPrefix, java.nio.charset.StandardCharsets.UTF_8);
+        String prefix = hookPrefixText;
         for (LogLine line : added) {
             if (h != null && line.text().startsWith(prefix)) {
                 h.accept(line);

@@ -98,6 +98,11 @@ public final class Job implements JobView {
         return reason;
     }
 
+    /** The current incarnation's number: 0 before the first start. */
+    public synchronized int incarnation() {
+        return incarnation;
+    }
+
     @Override
     public synchronized Integer exitCode() {
         return exitCode;

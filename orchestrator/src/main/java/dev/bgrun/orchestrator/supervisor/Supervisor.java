@@ -320,16 +320,12 @@ public final class Supervisor implements AutoCloseable {
 
     /** Puts the job in waiting; the scheduler starts it when its conditions hold. */
     private void awaitDependencies(Job job) {
-        StringBuilder why = new StringBuilder("waiting for ");
-        List<String> parts = new ArrayList<>();
-        for (var edge : job.spec.after()) {
-            parts.add(edge.job() + (edge.condition() == null ? "" : " (" + edge.condition().keyword() + ")"));
-        }
-        why.append(String.join(", ", parts));
+        List<String> parts = job.spec.after().stream()
+                .map(edge -> edge.job() + (edge.condition() == null ? "" : " (" + edge.condition().keyword() + ")")).toList();
         synchronized (job) {
             job.blockedBy = null;
             job.startedAt = job.readyAt = job.endedAt = null;
-            job.transition(JobState.WAITING, why.toString());
+            job.transition(JobState.WAITING, "waiting for " + String.join(", ", parts));
         }
     }
 
