@@ -29,6 +29,9 @@ public final class Cli {
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("status", StatusCommand::new);
         COMMANDS.put("tail", TailCommand::new);
+        COMMANDS.put("diff", dev.bgrun.cli.jobs.DiffCommand::new);
+        COMMANDS.put("screen", dev.bgrun.cli.jobs.ScreenCommand::new);
+        COMMANDS.put("send", dev.bgrun.cli.jobs.SendCommand::new);
         COMMANDS.put("wait", WaitCommand::new);
         COMMANDS.put("stop", StopCommand::new);
         COMMANDS.put("kill", KillCommand::new);

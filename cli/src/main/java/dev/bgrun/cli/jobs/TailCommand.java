@@ -3,18 +3,26 @@ package dev.bgrun.cli.jobs;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
+import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code bgrun tail}: a job's last lines, and with {@code --follow} the new ones as they come. */
-@Command(name = "tail", description = "Show a job's last output lines; --follow streams new ones until the job ends.",
-        footerHeading = "%nExamples:%n", footer = {"  bgrun tail web", "  bgrun tail web --lines 100", "  bgrun tail web --follow"})
+/** {@code bgrun tail}: a job's last lines, a digest of them, and with {@code --follow} the new ones as they come. */
+@Command(name = "tail", description = "Show a job's last output lines (or a digest of them); --follow streams new ones until the job ends.",
+        footerHeading = "%nExamples:%n", footer = {"  bgrun tail web", "  bgrun tail web --lines 100 --level warn",
+        "  bgrun tail web --digest", "  bgrun tail web --since 5m --filter-regex 'GET /api'", "  bgrun tail web --follow --strip-ansi"})
 public final class TailCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -25,8 +33,21 @@ public final class TailCommand implements Runnable {
     @Option(names = {"-l", "--lines"}, paramLabel = "N", defaultValue = "20", description = "How many lines (default: ${DEFAULT-VALUE}).")
     private int lines;
 
-    @Option(names = "--follow", description = "Keep printing new lines until the job ends (NDJSON in JSON mode).")
+    @Option(names = {"-F", "--follow"}, description = "Keep printing new lines until the job ends (NDJSON in JSON mode).")
     private boolean follow;
+
+    @Option(names = "--keep", description = "With --follow: go on after the job ends (through restarts) until interrupted.")
+    private boolean keep;
+
+    @Option(names = "--digest", description = "A summary instead of lines: error and warning counts, the last error, the first and last lines.")
+    private boolean digest;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only lines after this line number, or written since a time "
+            + "(RFC 3339) or a duration ago (5m).")
+    private String since;
+
+    @Mixin
+    private LogFilterOptions filter;
 
     @Override
     @SuppressWarnings("unchecked")
@@ -36,9 +57,19 @@ public final class TailCommand implements Runnable {
         args.put("ref", ref);
         args.put("lines", lines);
         args.put("follow", follow);
+        args.put("keep", keep);
+        args.put("digest", digest);
+        addSince(args, since);
+        filter.addTo(args);
+        if (keep && !follow) {
+            throw new BgrunException(ErrorType.UsageError, "--keep goes with --follow");
+        }
+        if (digest && follow) {
+            throw new BgrunException(ErrorType.UsageError, "--digest cannot be followed", "use --digest or --follow");
+        }
         if (follow) {
             DaemonAccess.stream(spec, "tail", args, item -> {
-                print(out, (Map<String, Object>) item);
+                LogFilterOptions.print(out, (Map<String, Object>) item);
                 return true;
             });
             return;
@@ -48,23 +79,48 @@ public final class TailCommand implements Runnable {
             out.data(answer);
             return;
         }
-        for (Map<String, Object> line : (List<Map<String, Object>>) answer.get("lines")) {
-            print(out, line);
+        if (digest) {
+            printDigest(out, answer);
+            return;
         }
-        long total = ((Number) answer.get("total_lines")).longValue();
-        long shown = ((Number) answer.get("shown")).longValue();
-        if (total > shown) {
-            Map<String, Object> files = (Map<String, Object>) answer.get("files");
-            out.note(out.dim("(" + shown + " of " + total + " lines; full log: " + files.get("stdout") + ", " + files.get("stderr") + ")"));
+        for (Map<String, Object> line : (List<Map<String, Object>>) answer.get("lines")) {
+            LogFilterOptions.print(out, line);
+        }
+        if (Boolean.TRUE.equals(answer.get("truncated"))) {
+            out.note(out.dim("(" + answer.get("summary") + ")"));
         }
     }
 
-    private static void print(Output out, Map<String, Object> line) {
-        if (out.json()) {
-            out.data(line);
-        } else {
-            String text = (String) line.get("content");
-            out.line("stderr".equals(line.get("stream")) ? out.red(text) : text);
+    /** --since: a line number, an RFC 3339 time, or a duration ago. */
+    static void addSince(Map<String, Object> args, String since) {
+        if (since == null) {
+            return;
+        }
+        if (since.matches("\\d+")) {
+            args.put("since_line", Long.parseLong(since));
+            return;
+        }
+        Duration ago = Durations.parse(since);
+        if (ago != null) {
+            args.put("since_time", Instant.now().minus(ago).toString());
+            return;
+        }
+        try {
+            args.put("since_time", Instant.parse(since).toString());
+        } catch (DateTimeParseException e) {
+            throw new BgrunException(ErrorType.UsageError, "--since: expected a line number, a time or a duration, got \"" + since + "\"",
+                    "e.g. --since 120, --since 2026-11-21T10:00:00Z, --since 5m");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printDigest(Output out, Map<String, Object> d) {
+        out.line(d.get("lines") + " lines: " + out.red(d.get("errors") + " errors") + ", " + out.yellow(d.get("warnings") + " warnings"));
+        for (String key : List.of("first_line", "last_error", "last_warning", "last_line")) {
+            Map<String, Object> line = (Map<String, Object>) d.get(key);
+            if (line != null) {
+                out.line(String.format("  %-13s %s", key.replace('_', ' ') + ":", out.dim("#" + line.get("line_number")) + " " + line.get("content")));
+            }
         }
     }
 }

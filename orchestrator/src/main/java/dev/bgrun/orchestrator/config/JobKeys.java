@@ -135,6 +135,16 @@ public final class JobKeys {
     public static final SpecKey<Integer> HEALTH_THRESHOLD = def("health-threshold", KeyTypes.integer(1, 1000), 3,
             "Consecutive failed health checks that fail the job.", "3", REFERENCE, DEFAULTABLE);
 
+    // Logs and alerts
+    public static final SpecKey<Integer> LOG_MAX_SIZE_MB = def("log-max-size-mb", KeyTypes.integer(1, 1 << 20), 64,
+            "Rotate a log file (stdout or stderr) when it passes this many MiB.", "16", EXTENSION, DEFAULTABLE);
+    public static final SpecKey<Integer> LOG_MAX_FILES = def("log-max-files", KeyTypes.integer(0, 1000), 3,
+            "Rotated files kept per stream; older output is dropped (line numbers go on).", "5", EXTENSION, DEFAULTABLE);
+    public static final SpecKey<List<String>> ALERT = def("alert", KeyTypes.strings(false,
+                    Pattern.compile("failure|success|stop"), "outcomes (failure, success, stop)"), List.of(),
+            "Raise an alert event when the job ends this way: failure, success (exit 0) or stop.",
+            "[\"failure\"]", EXTENSION, DEFAULTABLE);
+
     // Stopping
     public static final SpecKey<String> STOP_SIGNAL = def("stop-signal", KeyTypes.signal(), "TERM",
             "The signal sent to the job's process group to stop it.", "\"INT\"", EXTENSION, DEFAULTABLE);

@@ -77,6 +77,7 @@ public final class DaemonMain {
             return Json.object("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
         });
         new JobCommands(supervisor).register(handlers);
+        new LogCommands(supervisor).register(handlers);
         new GroupCommand(supervisor).register(handlers);
         new EventCommands(supervisor).register(handlers);
         new ExpectCommand(supervisor).register(handlers);

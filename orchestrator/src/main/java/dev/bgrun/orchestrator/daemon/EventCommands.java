@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * and type; with {@code follow}, then every new one as it happens.
  */
 final class EventCommands {
-    private static final List<String> TYPES = List.of("transition", "notify");
+    private static final List<String> TYPES = java.util.Arrays.stream(dev.bgrun.orchestrator.events.EventType.values())
+            .map(dev.bgrun.orchestrator.events.EventType::keyword).toList();
     private final Supervisor supervisor;
 
     EventCommands(Supervisor supervisor) {

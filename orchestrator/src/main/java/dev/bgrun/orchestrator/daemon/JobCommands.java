@@ -19,7 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** The protocol commands about jobs: run, list, status, stop, kill, restart, clean, wait, tail. */
+/** The protocol commands about jobs: run, list, status, stop, kill, restart, clean, wait, stats. */
 final class JobCommands {
     private final Supervisor supervisor;
 
@@ -36,7 +36,6 @@ final class JobCommands {
         handlers.put("restart", (a, r) -> restart(new Args(a)));
         handlers.put("clean", (a, r) -> clean(new Args(a)));
         handlers.put("wait", (a, r) -> await(new Args(a)));
-        handlers.put("tail", (a, r) -> tail(new Args(a), r));
         handlers.put("stats", (a, r) -> supervisor.stats(job(new Args(a))));
     }
 
@@ -215,59 +214,5 @@ final class JobCommands {
         out.put("id", job.id());
         out.put("name", job.name());
         return out;
-    }
-
-    private Object tail(Args a, Handler.Responder responder) throws InterruptedException {
-        Job job = job(a);
-        LogStore logs = supervisor.logs(job);
-        int lines = (int) Math.max(0, a.number("lines", 20));
-        if (!a.flag("follow")) {
-            logs.catchUp(job.incarnation(), false);
-            List<Map<String, Object>> shown = logs.tail(lines).stream().map(LogLine::toJson).toList();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("lines", shown);
-            out.put("total_lines", logs.lineCount());
-            out.put("shown", shown.size());
-            out.put("files", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
-            return out;
-        }
-        LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
-        Consumer<LogLine> listener = queue::add;
-        logs.addListener(listener);
-        try {
-            logs.catchUp(job.incarnation(), false);
-            long last = 0;
-            for (LogLine line : logs.tail(lines)) {
-                if (!responder.item(line.toJson())) {
-                    return null;
-                }
-                last = line.number();
-            }
-            while (true) {
-                LogLine line = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    if (line.number() > last) {
-                        if (!responder.item(line.toJson())) {
-                            return null;
-                        }
-                        last = line.number();
-                    }
-                    continue;
-                }
-                JobState state = job.state();
-                if (state.terminal()) {
-                    logs.catchUp(job.incarnation(), true);
-                    for (LogLine rest : logs.range(last + 1, Integer.MAX_VALUE)) {
-                        if (!responder.item(rest.toJson())) {
-                            return null;
-                        }
-                        last = rest.number();
-                    }
-                    return Json.object("ended", true, "state", state.keyword(), "last_line", last);
-                }
-            }
-        } finally {
-            logs.removeListener(listener);
-        }
     }
 }

@@ -49,13 +49,18 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
+    /** Whether anyone follows the events now (then notify markers should be seen without delay). */
+    public boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
     /** Records an event of this type; returns it with its id, cursor and time. */
-    public synchronized Map<String, Object> append(String type, Map<String, Object> fields) {
+    public synchronized Map<String, Object> append(EventType type, Map<String, Object> fields) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("id", ++lastId);
         event.put("cursor", Long.toString(lastId));
         event.put("at", Instant.now().toString());
-        event.put("type", type);
+        event.put("type", type.keyword());
         event.putAll(fields);
         write(event);
         remember(event);

@@ -10,9 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+
+import dev.bgrun.orchestrator.json.Json;
 
 /**
  * A job's output: the files its process writes directly ({@code stdout.log}, {@code stderr.log}, which keep
@@ -20,11 +24,19 @@ import java.util.function.Consumer;
  * number, stream, time and incarnation. The index has fixed-size records, so the last N lines are found
  * without reading the logs, and it records how far each file is indexed, so a restarted daemon resumes
  * exactly where the last one stopped.
+ *
+ * <p>Rotation: when a live file passes its cap, its indexed head moves into {@code rotated/} (see
+ * {@link StreamFile}), and only the newest segments are kept. Offsets in the index are logical, so line
+ * numbers stay continuous and old records stay valid; lines whose bytes were dropped are below
+ * {@link #firstLine()}, and the index records before them are freed from disk.
  */
 public final class LogStore implements AutoCloseable {
     public static final String STDOUT = "stdout.log";
     public static final String STDERR = "stderr.log";
     static final String INDEX = "lines.idx";
+    static final String ROTATION = "rotation.json";
+    /** Collapsing a range works in whole filesystem blocks. */
+    private static final long BLOCK = 4096;
     /** A line longer than this without a newline is split, so a runaway writer cannot grow memory. */
     static final int MAX_LINE = 1 << 20;
     /** How much is read at a time; a line longer than this is read again with a window up to MAX_LINE. */
@@ -36,9 +48,16 @@ public final class LogStore implements AutoCloseable {
 
     private final Path dir;
     private final FileChannel index;
-    private final FileChannel[] files = new FileChannel[2];
+    private final StreamFile[] streams;
     private final long[] indexedEnd = new long[2];
     private long count;
+    /** The first line whose bytes are still kept (1 until rotation drops some). */
+    private long firstLine = 1;
+    private long nextSegment = 1;
+    private long maxLiveBytes = Long.MAX_VALUE;
+    private int maxSegments = Integer.MAX_VALUE;
+    private final ScreenBuffer screen = new ScreenBuffer();
+    private Cursors cursors;
     /** Records not yet written: one write per catch-up (or per 1,024 lines), not one per line. */
     private ByteBuffer batch;
     /** Reused between reads; allocated on the first output, so a silent job costs no buffer. */
@@ -53,6 +72,7 @@ public final class LogStore implements AutoCloseable {
 
     public LogStore(Path dir) {
         this.dir = dir;
+        this.streams = new StreamFile[]{new StreamFile(dir, "stdout", STDOUT), new StreamFile(dir, "stderr", STDERR)};
         try {
             Files.createDirectories(dir);
             for (String name : new String[]{STDOUT, STDERR}) {
@@ -73,6 +93,7 @@ public final class LogStore implements AutoCloseable {
                 indexedEnd[0] = last.getLong(32);
                 indexedEnd[1] = last.getLong(40);
             }
+            restoreRotation();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -88,6 +109,48 @@ public final class LogStore implements AutoCloseable {
 
     public synchronized long lineCount() {
         return count;
+    }
+
+    /** The named diff cursors kept for this log. */
+    public synchronized Cursors cursors() {
+        if (cursors == null) {
+            cursors = new Cursors(dir.resolve("cursors.json"));
+        }
+        return cursors;
+    }
+
+    /** The first line still kept: lines before it were rotated away. */
+    public synchronized long firstLine() {
+        return Math.min(firstLine, count + 1);
+    }
+
+    /**
+     * The rotation cap: a live file that passes {@code maxLiveBytes} is rotated, and {@code maxSegments}
+     * rotated segments are kept per stream (0: none), so a stream never holds much more than
+     * {@code (maxSegments + 1) * maxLiveBytes} on disk.
+     */
+    public synchronized void limits(long maxLiveBytes, int maxSegments) {
+        this.maxLiveBytes = Math.max(BLOCK, maxLiveBytes);
+        this.maxSegments = Math.max(0, maxSegments);
+    }
+
+    /** Where the full log is: the live files, rotated segments and their sizes (the artifact of a bounded read). */
+    public synchronized Map<String, Object> artifact() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            for (StreamFile f : streams) {
+                List<String> rotated = new ArrayList<>();
+                for (StreamFile.Segment seg : f.segments()) {
+                    rotated.add(f.segmentPath(seg.seq()).toString());
+                }
+                out.put(f.name(), f.live().toString());
+                out.put(f.name() + "_rotated", rotated);
+            }
+            out.put("size_bytes", streams[0].diskBytes() + streams[1].diskBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     public void addListener(Consumer<LogLine> listener) {
@@ -132,6 +195,11 @@ public final class LogStore implements AutoCloseable {
                     added.addAll(indexStream(s, incarnation, flush));
                 }
                 writeBatch();
+                for (int s = 0; s < 2; s++) {
+                    if (streams[s].liveSize() >= maxLiveBytes) {
+                        rotate(s);
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -153,8 +221,8 @@ public final class LogStore implements AutoCloseable {
 
     private List<LogLine> indexStream(int s, int incarnation, boolean flush) throws IOException {
         List<LogLine> added = new ArrayList<>();
-        FileChannel file = channel(s);
-        long size = file.size();
+        StreamFile file = streams[s];
+        long size = file.end();
         if (size < indexedEnd[s]) {
             indexedEnd[s] = size; // truncated by someone else: follow from the new end
         }
@@ -165,9 +233,7 @@ public final class LogStore implements AutoCloseable {
                 chunk = ByteBuffer.allocate(Math.max(want, READ_WINDOW));
             }
             chunk.clear().limit(want);
-            while (chunk.hasRemaining() && file.read(chunk, indexedEnd[s] + chunk.position()) > 0) {
-                // a short read: keep reading up to what the size promised
-            }
+            file.read(indexedEnd[s], chunk);
             chunk.flip();
             byte[] bytes = chunk.array();
             int length = chunk.limit();
@@ -217,6 +283,7 @@ public final class LogStore implements AutoCloseable {
         batch.putLong(at + 40, indexedEnd[1]);
         batch.position(at + RECORD);
         count++;
+        screen.add(count, s, now.toEpochMilli(), incarnation, bytes, start, length);
         // Lines are materialised only for listeners (follow, readiness): a fast writer costs no garbage.
         return listeners.isEmpty() && !hooked(bytes, start, length) ? null : new LogLine(count, STREAMS[s], now, incarnation, text(bytes, start, length));
     }
@@ -241,21 +308,33 @@ public final class LogStore implements AutoCloseable {
 
     /** The last {@code n} lines. */
     public synchronized List<LogLine> tail(int n) {
-        return range(Math.max(1, count - n + 1), n);
+        long from = Math.max(firstLine(), count - n + 1);
+        return range(from, n);
     }
 
-    /** Up to {@code max} lines starting at line number {@code from}. */
+    /** Up to {@code max} lines starting at line number {@code from} (or the first line kept, if later). */
     public synchronized List<LogLine> range(long from, int max) {
         List<LogLine> lines = new ArrayList<>();
+        long first = Math.max(from, firstLine());
+        long last = Math.min(count, first + Math.max(0, max) - 1);
+        if (first > last) {
+            return lines;
+        }
         try {
-            for (long n = Math.max(1, from); n <= count && lines.size() < max; n++) {
-                ByteBuffer r = read(n - 1);
-                int s = r.get(24);
-                int length = r.getInt(16);
-                ByteBuffer content = ByteBuffer.allocate(length);
-                channel(s).read(content, r.getLong(8));
-                lines.add(new LogLine(n, STREAMS[s], Instant.ofEpochMilli(r.getLong(0)), r.getInt(20),
-                        text(content.array(), 0, content.position())));
+            Window[] windows = {new Window(streams[0]), new Window(streams[1])};
+            ByteBuffer records = ByteBuffer.allocate((int) Math.min(last - first + 1, 4096) * RECORD);
+            for (long block = first; block <= last; block += records.capacity() / RECORD) {
+                int n = (int) Math.min(last - block + 1, records.capacity() / RECORD);
+                records.clear().limit(n * RECORD);
+                while (records.hasRemaining() && index.read(records, (block - 1) * RECORD + records.position()) > 0) {
+                    // a short read: keep reading
+                }
+                for (int i = 0; i < n; i++) {
+                    int at = i * RECORD;
+                    int s = records.get(at + 24);
+                    lines.add(new LogLine(block + i, STREAMS[s], Instant.ofEpochMilli(records.getLong(at)),
+                            records.getInt(at + 20), windows[s].text(records.getLong(at + 8), records.getInt(at + 16))));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -263,17 +342,78 @@ public final class LogStore implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * The number of the first line written at or after {@code time} ({@code lineCount() + 1} if none): a
+     * binary search over the index, whose times never go back.
+     */
+    public synchronized long firstLineAtOrAfter(Instant time) {
+        long lo = firstLine(), hi = count + 1;
+        try {
+            while (lo < hi) {
+                long mid = (lo + hi) >>> 1;
+                if (read(mid - 1).getLong(0) < time.toEpochMilli()) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lo;
+    }
+
+    /** The last {@code n} lines from memory (no disk read while the job's recent output is there). */
+    public synchronized List<LogLine> screen(int n) {
+        if (screen.size() >= Math.min(n, count - firstLine() + 1)) {
+            return screen.last(n);
+        }
+        return tail(n); // after a daemon restart or a release: from disk, once
+    }
+
+    /** Whether {@link #screen} answers from memory. */
+    public synchronized boolean screenInMemory(int n) {
+        return screen.size() >= Math.min(n, count - firstLine() + 1);
+    }
+
+    /** Drops the in-memory screen (the job ended a while ago). */
+    public synchronized void releaseScreen() {
+        screen.release();
+    }
+
+    /**
+     * A forward-moving read buffer over one stream: consecutive lines of a stream sit next to each other, so
+     * a range of lines costs a few large reads, not two system calls a line.
+     */
+    private static final class Window {
+        private static final int SIZE = 256 * 1024;
+        private final StreamFile file;
+        private ByteBuffer buffer;
+        private long start = -1;
+
+        Window(StreamFile file) {
+            this.file = file;
+        }
+
+        String text(long offset, int length) throws IOException {
+            if (start < 0 || offset < start || offset + length > start + buffer.limit()) {
+                if (buffer == null || buffer.capacity() < length) {
+                    buffer = ByteBuffer.allocate(Math.max(SIZE, length));
+                }
+                buffer.clear();
+                file.read(offset, buffer);
+                buffer.flip();
+                start = offset;
+            }
+            int from = (int) (offset - start);
+            return LogStore.text(buffer.array(), from, Math.max(0, Math.min(length, buffer.limit() - from)));
+        }
+    }
+
     private ByteBuffer read(long recordIndex) throws IOException {
         ByteBuffer r = ByteBuffer.allocate(RECORD);
         index.read(r, recordIndex * RECORD);
         return r;
-    }
-
-    private FileChannel channel(int s) throws IOException {
-        if (files[s] == null) {
-            files[s] = FileChannel.open(dir.resolve(s == 0 ? STDOUT : STDERR), StandardOpenOption.READ);
-        }
-        return files[s];
     }
 
     private static String text(byte[] bytes, int start, int length) {
@@ -284,14 +424,116 @@ public final class LogStore implements AutoCloseable {
         return new String(bytes, start, end - start, StandardCharsets.UTF_8);
     }
 
+    /** Moves stream s's indexed head into a new segment, drops segments beyond the cap, records it all. */
+    private void rotate(int s) throws IOException {
+        StreamFile file = streams[s];
+        long length = (indexedEnd[s] - file.base()) / BLOCK * BLOCK;
+        if (length <= 0) {
+            return; // nothing indexed yet to move out (a line longer than the cap is still being read)
+        }
+        long seq = nextSegment++;
+        file.copyHead(seq, length);
+        // Recorded first: a daemon killed between the cut and the record can tell which happened (restoreRotation).
+        writeRotation(Json.object("stream", file.name(), "seq", seq, "length", length, "size_before", file.liveSize()));
+        file.cutHead(seq, length);
+        file.dropBeyond(maxSegments);
+        advanceFirstLine();
+        writeRotation(null);
+    }
+
+    /**
+     * Moves {@link #firstLine} past every line with bytes rotated away: the first line n such that, for each
+     * stream, what was indexed before n ends at or after that stream's start (each record holds both ends,
+     * which only grow, so this is a binary search). The index records before it are freed.
+     */
+    private void advanceFirstLine() throws IOException {
+        long lo = firstLine, hi = count + 1;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            boolean kept = true;
+            if (mid > 1) {
+                ByteBuffer before = read(mid - 2);
+                kept = before.getLong(32) >= streams[0].start() && before.getLong(40) >= streams[1].start();
+            } else {
+                kept = streams[0].start() == 0 && streams[1].start() == 0;
+            }
+            if (kept) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        long freedBefore = (firstLine - 2) * RECORD / BLOCK * BLOCK;
+        firstLine = lo;
+        // Keep the record before the first line (its ends are read above); free whole blocks before it.
+        long freeTo = Math.max(0, (firstLine - 2) * RECORD / BLOCK * BLOCK);
+        if (freeTo > Math.max(0, freedBefore)) {
+            FileSpace.punchHole(dir.resolve(INDEX), 0, freeTo);
+        }
+    }
+
+    private void writeRotation(Map<String, Object> pending) throws IOException {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("first_line", firstLine);
+        state.put("next_segment", nextSegment);
+        for (StreamFile f : streams) {
+            List<List<Long>> segments = new ArrayList<>();
+            for (StreamFile.Segment seg : f.segments()) {
+                segments.add(List.of(seg.seq(), seg.start(), seg.end()));
+            }
+            state.put(f.name(), Json.object("base", f.base(), "segments", segments));
+        }
+        state.put("pending", pending);
+        Path tmp = dir.resolve(ROTATION + ".tmp");
+        Files.writeString(tmp, Json.write(state));
+        Files.move(tmp, dir.resolve(ROTATION), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void restoreRotation() throws IOException {
+        Path path = dir.resolve(ROTATION);
+        if (!Files.exists(path)) {
+            return;
+        }
+        Map<String, Object> state = Json.readObject(Files.readString(path));
+        firstLine = ((Number) state.get("first_line")).longValue();
+        nextSegment = ((Number) state.get("next_segment")).longValue();
+        for (StreamFile f : streams) {
+            Map<String, Object> st = (Map<String, Object>) state.get(f.name());
+            List<StreamFile.Segment> segments = new ArrayList<>();
+            for (List<Number> seg : (List<List<Number>>) st.get("segments")) {
+                segments.add(new StreamFile.Segment(seg.get(0).longValue(), seg.get(1).longValue(), seg.get(2).longValue()));
+            }
+            f.restore(((Number) st.get("base")).longValue(), segments);
+        }
+        Map<String, Object> pending = (Map<String, Object>) state.get("pending");
+        if (pending == null) {
+            return;
+        }
+        // The daemon died during a rotation: the cut happened if the live file shrank, or if its bytes where
+        // the cut ended no longer match the copy (the job may have written more since, so size alone can't tell).
+        StreamFile file = streams[pending.get("stream").equals("stderr") ? 1 : 0];
+        long seq = ((Number) pending.get("seq")).longValue();
+        long length = ((Number) pending.get("length")).longValue();
+        long sizeBefore = ((Number) pending.get("size_before")).longValue();
+        boolean cut = file.liveSize() < sizeBefore || !file.liveMatchesSegment(seq, Math.max(0, length - BLOCK), length);
+        if (cut) {
+            file.applyCut(seq, Files.size(file.segmentPath(seq))); // a copy-and-truncate cut copied the whole file
+            file.dropBeyond(maxSegments);
+        } else {
+            Files.deleteIfExists(file.segmentPath(seq));
+        }
+        advanceFirstLine();
+        writeRotation(null);
+    }
+
     @Override
     public synchronized void close() {
         try {
             index.close();
-            for (FileChannel f : files) {
-                if (f != null) {
-                    f.close();
-                }
+            for (StreamFile f : streams) {
+                f.close();
             }
         } catch (IOException ignored) {
             // closing; nothing to do

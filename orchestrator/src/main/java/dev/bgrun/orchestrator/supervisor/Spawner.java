@@ -27,13 +27,26 @@ final class Spawner {
      * job keeps, since setsid execs without forking in a process that is not a group leader) and then execs.
      * The wrapper's own stderr goes to /dev/null and the job takes the log back from fd 3 itself, so the
      * shell's "Terminated" notes (written while it still holds the job's redirections) never reach the log.
+     *
+     * <p>With a stdin FIFO, a keeper process holds its write end open, so the job never reads EOF just because
+     * no {@code send} is writing at the moment, nor because the daemon died; {@code send --eof} ends the keeper
+     * (its pid is in $1.keeper), and the job reads EOF once it has read what was sent. The keeper leaves by
+     * itself within a minute of the wrapper's end, should the wrapper be killed before it can end it.
      */
     private static final String WRAPPER = """
             f=$1; in=$2; shift 2
-            if [ "$in" != - ]; then exec 0<>"$in"; fi
+            k=
+            if [ "$in" != - ]; then
+              w=$$
+              ( exec 4<>"$in" 0</dev/null >/dev/null 2>&1; while kill -0 "$w"; do sleep 60 4>&-; done ) &
+              k=$!
+              echo "$k" > "$f.keeper"
+              exec 0<"$in"
+            fi
             exec 3>&2 2>/dev/null
             /bin/sh -c 'echo $$ > "$0"; exec 2>&3 3>&-; exec %s "$@"' "$f.pid" "$@"
             c=$?
+            if [ -n "$k" ]; then kill "$k"; rm -f "$f.keeper"; fi
             echo "$c" > "$f.tmp" && mv "$f.tmp" "$f"
             """;
     private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "setsid";

@@ -12,6 +12,7 @@ import dev.bgrun.orchestrator.config.SpecKey;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.events.EventLog;
+import dev.bgrun.orchestrator.events.EventType;
 import dev.bgrun.orchestrator.job.JobState;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.job.JobView;
@@ -63,6 +64,8 @@ public final class Supervisor implements AutoCloseable {
     private static final Duration LIMIT_CHECK = Duration.ofSeconds(1);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long INDEX_QUIET_MS = 20;
+    /** How long a job's recent lines stay in memory after it ends (screen reads them from disk after). */
+    private static final Duration SCREEN_KEPT = Duration.ofMinutes(5);
     private static final long INDEX_MAX_DELAY_MS = 1000;
 
     /** What the daemon holds for a job beyond its record: its log store and pending timers. */
@@ -127,9 +130,41 @@ public final class Supervisor implements AutoCloseable {
         this.scheduler = new Scheduler(new SchedulerJobs(), log);
         bus.subscribe(scheduler::onTransition); // first: a failure's blocks are queued before any watcher hears of it
         this.events = new EventLog(root.dir(), log);
-        bus.subscribe(t -> events.append("transition", Json.object("job", t.name(), "job_id", t.jobId(),
+        bus.subscribe(t -> events.append(EventType.TRANSITION, Json.object("job", t.name(), "job_id", t.jobId(),
                 "workspace", t.workspace(), "from", t.from() == null ? null : t.from().keyword(), "to", t.to().keyword(),
                 "reason", t.reason(), "incarnation", t.incarnation())));
+        bus.subscribe(this::afterEnd);
+    }
+
+    /** When a job ends: its alert, if it asked for one, and the release of its in-memory screen a while later. */
+    private void afterEnd(dev.bgrun.orchestrator.job.Transition t) {
+        if (!t.to().terminal()) {
+            return;
+        }
+        Job job = jobs.get(t.jobId());
+        Live l = live.get(t.jobId());
+        if (job == null || l == null) {
+            return;
+        }
+        String outcome = switch (t.to()) {
+            case FAILED -> "failure";
+            case EXITED -> "success";
+            case STOPPED -> "stop";
+            default -> null;
+        };
+        if (outcome != null && job.spec.get(JobKeys.ALERT).contains(outcome)) {
+            Thread.ofVirtual().start(() -> { // off the transition's thread: it reads the last lines from disk
+                l.logs.catchUp(t.incarnation(), true);
+                events.append(EventType.ALERT, Json.object("job", job.name(), "job_id", job.id(), "workspace", job.workspace(),
+                        "outcome", outcome, "state", t.to().keyword(), "exit_code", job.exitCode(), "reason", t.reason(),
+                        "incarnation", t.incarnation(), "last_lines", l.logs.tail(5).stream().map(LogLine::text).toList()));
+            });
+        }
+        timers.schedule(logged(() -> {
+            if (job.state().terminal() && job.incarnation() == t.incarnation()) {
+                l.logs.releaseScreen();
+            }
+        }), SCREEN_KEPT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Every event (transitions, notifications) with its cursor. */
@@ -142,7 +177,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** Watches a job's lines for notify markers (every line, once, as it is indexed). */
     private void hookNotifications(Job job, Live l) {
-        l.logs.lineHook(NOTIFY_MARKER, line -> events.append("notify", Json.object("job", job.name(), "job_id", job.id(),
+        l.logs.lineHook(NOTIFY_MARKER, line -> events.append(EventType.NOTIFY, Json.object("job", job.name(), "job_id", job.id(),
                 "workspace", job.workspace(), "message", line.text().substring(NOTIFY_MARKER.length()).strip(),
                 "stream", line.stream(), "line_number", line.number(), "incarnation", line.incarnation())));
     }
@@ -361,7 +396,8 @@ public final class Supervisor implements AutoCloseable {
         if (job == null || l == null) {
             return;
         }
-        if (l.logs.hasListeners()) {
+        if (l.logs.hasListeners() || events.hasListeners()) {
+            // Someone waits for lines, or for events (a notify marker): index now, not after a quiet spell.
             l.logs.catchUp(job.incarnation, false);
             return;
         }
@@ -392,11 +428,16 @@ public final class Supervisor implements AutoCloseable {
         launch(job, prepare(job));
     }
 
+    private static void applyLogLimits(Job job, Live l) {
+        l.logs.limits(job.spec.get(JobKeys.LOG_MAX_SIZE_MB) * 1024L * 1024L, job.spec.get(JobKeys.LOG_MAX_FILES));
+    }
+
     /** Begins a new incarnation: numbers it, clears the last one's facts, and moves to starting. */
     private int prepare(Job job) {
         Live l = live.get(job.id());
         synchronized (job) {
             l.logs.catchUp(job.incarnation, true); // what the last incarnation wrote is its own
+            applyLogLimits(job, l);
             job.incarnation++;
             int incarnation = job.incarnation;
             job.stopRequested = false;
@@ -597,6 +638,11 @@ public final class Supervisor implements AutoCloseable {
             List<String> failed = checks.stream().filter(p -> !p.holds()).map(Probe::describe).toList();
             synchronized (failures) {
                 failures[0] = failed.isEmpty() ? 0 : failures[0] + 1;
+                if (!failed.isEmpty()) {
+                    events.append(EventType.HEALTH, Json.object("job", job.name(), "job_id", job.id(), "workspace",
+                            job.workspace(), "failures", failures[0], "threshold", threshold, "failed", failed,
+                            "incarnation", incarnation));
+                }
                 if (failures[0] >= threshold) {
                     limitKill(job, incarnation, "health check failed " + failures[0] + " times in a row: "
                             + String.join(", ", failed));
@@ -882,6 +928,53 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes to the job's stdin (a FIFO kept open by the job's keeper); with {@code eof}, then lets the job read
+     * EOF. Blocks while the pipe is full (the job is not reading).
+     */
+    public int send(Job job, byte[] data, boolean eof) {
+        if (!job.spec.get(JobKeys.STDIN)) {
+            throw new BgrunException(ErrorType.InvalidState, "job " + job.name() + " does not keep its stdin open",
+                    "set stdin = true in its spec (run --stdin) so send can write to it");
+        }
+        int incarnation;
+        synchronized (job) {
+            if (!job.state().alive() || job.pid == null) {
+                throw new BgrunException(ErrorType.InvalidState, "job " + job.name() + " is " + job.state().keyword()
+                        + ": nothing reads its stdin", "restart it first");
+            }
+            incarnation = job.incarnation;
+        }
+        Path dir = root.jobDir(job.id());
+        Path keeper = dir.resolve(Spawner.exitFile(dir, incarnation).getFileName() + ".keeper");
+        if (!Files.exists(keeper)) {
+            throw new BgrunException(ErrorType.InvalidState, "the stdin of job " + job.name() + " was closed by send --eof",
+                    "restart the job to open it again");
+        }
+        // Opened for reading and writing: never blocks for want of a reader, and is not the last writer.
+        try (java.nio.channels.FileChannel fifo = java.nio.channels.FileChannel.open(dir.resolve("stdin.fifo"),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data);
+            while (buffer.hasRemaining()) {
+                fifo.write(buffer);
+            }
+        } catch (IOException e) {
+            throw new BgrunException(ErrorType.IoError, "cannot write to the stdin of job " + job.name() + ": " + e.getMessage());
+        }
+        if (eof) {
+            Long pid = Spawner.readNumber(keeper);
+            if (pid != null) {
+                Posix.kill(pid.intValue(), 15);
+            }
+            try {
+                Files.deleteIfExists(keeper);
+            } catch (IOException e) {
+                throw new BgrunException(ErrorType.IoError, "cannot remove " + keeper + ": " + e.getMessage());
+            }
+        }
+        return data.length;
+    }
+
     /** Stops the job if alive, then starts a new incarnation with the same id, name and spec. */
     public void restart(Job job) throws InterruptedException {
         stop(job);
@@ -952,6 +1045,7 @@ public final class Supervisor implements AutoCloseable {
             Live l = new Live(new LogStore(root.jobDir(job.id())));
             live.put(job.id(), l);
             hookNotifications(job, l);
+            applyLogLimits(job, l);
             l.watch = watcher.watch(root.jobDir(job.id()), () -> catchUp(job.id()));
             l.logs.catchUp(job.incarnation, false);
             if (job.state().alive()) {

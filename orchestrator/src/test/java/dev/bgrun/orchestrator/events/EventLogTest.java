@@ -22,7 +22,7 @@ class EventLogTest {
         List<String> problems = new ArrayList<>();
         try (EventLog log = new EventLog(dir, problems::add)) {
             for (int i = 1; i <= 3; i++) {
-                assertThat(log.append("notify", Map.of("message", "m" + i)).get("cursor")).isEqualTo(Integer.toString(i));
+                assertThat(log.append(EventType.NOTIFY, Map.of("message", "m" + i)).get("cursor")).isEqualTo(Integer.toString(i));
             }
         }
         // A daemon killed mid-write leaves half a line.
@@ -32,7 +32,7 @@ class EventLogTest {
             assertThat(log.since(1, 10)).extracting(e -> e.get("message")).containsExactly("m2", "m3");
             List<Map<String, Object>> heard = new ArrayList<>();
             log.subscribe(heard::add);
-            log.append("transition", Map.of("to", "ready"));
+            log.append(EventType.TRANSITION, Map.of("to", "ready"));
             assertThat(heard).singleElement().satisfies(e -> assertThat(e.get("id")).isEqualTo(4L));
             assertThat(log.since(3, 10)).hasSize(1);
         }

@@ -1,0 +1,223 @@
+package dev.bgrun.orchestrator.daemon;
+
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.logs.Level;
+import dev.bgrun.orchestrator.logs.LineFilter;
+import dev.bgrun.orchestrator.logs.LogLine;
+import dev.bgrun.orchestrator.logs.LogReads;
+import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.supervisor.Job;
+import dev.bgrun.orchestrator.supervisor.Supervisor;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The protocol commands that read a job's output or write its input: tail, diff, screen, send. */
+final class LogCommands {
+    private static final int DIFF_DEFAULT_LINES = 1000;
+    private final Supervisor supervisor;
+
+    LogCommands(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    void register(Map<String, Handler> handlers) {
+        handlers.put("tail", (a, r) -> tail(new Args(a), r));
+        handlers.put("diff", (a, r) -> diff(new Args(a)));
+        handlers.put("screen", (a, r) -> screen(new Args(a)));
+        handlers.put("send", (a, r) -> send(new Args(a)));
+    }
+
+    private Job job(Args a) {
+        return supervisor.resolve(a.required("ref"), a.string("current_workspace"));
+    }
+
+    /** The filter a read's args ask for: stream, level, filter_regex, strip_ansi. */
+    static LineFilter filter(Args a) {
+        String stream = a.string("stream");
+        if (stream != null && !stream.equals("stdout") && !stream.equals("stderr")) {
+            throw new BgrunException(ErrorType.UsageError, "--stream: unknown stream \"" + stream + "\"", "streams: stdout, stderr");
+        }
+        String levelWord = a.string("level");
+        Level level = levelWord == null ? null : Level.fromKeyword(levelWord);
+        if (levelWord != null && level == null) {
+            throw new BgrunException(ErrorType.UsageError, "--level: unknown level \"" + levelWord + "\"",
+                    "levels: error (errors only), warn (warnings and errors)");
+        }
+        String regex = a.string("filter_regex");
+        Pattern pattern = null;
+        if (regex != null) {
+            try {
+                pattern = Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                throw new BgrunException(ErrorType.UsageError, "--filter-regex: " + e.getDescription() + " at index "
+                        + e.getIndex() + " in \"" + regex + "\"");
+            }
+        }
+        return new LineFilter(stream, level, pattern, a.flag("strip_ansi"));
+    }
+
+    /** The line a tail starts after: {@code since_line}, or the last line before {@code since_time}. */
+    private static long since(Args a, LogStore logs) {
+        String time = a.string("since_time");
+        if (time != null) {
+            try {
+                return logs.firstLineAtOrAfter(Instant.parse(time)) - 1;
+            } catch (DateTimeParseException e) {
+                throw new BgrunException(ErrorType.UsageError, "--since: not a time: \"" + time + "\"",
+                        "give a line number, an RFC 3339 time (2026-11-21T10:00:00Z) or a duration ago (5m)");
+            }
+        }
+        return a.number("since_line", 0);
+    }
+
+    private Object tail(Args a, Handler.Responder responder) throws InterruptedException {
+        Job job = job(a);
+        LogStore logs = supervisor.logs(job);
+        int lines = (int) Math.max(0, a.number("lines", 20));
+        LineFilter filter = filter(a);
+        if (a.flag("follow")) {
+            return follow(job, logs, filter, lines, since(a, logs), a.flag("keep"), responder);
+        }
+        logs.catchUp(job.incarnation(), false);
+        long after = since(a, logs);
+        if (a.flag("digest")) {
+            Map<String, Object> digest = LogReads.digest(logs, filter);
+            digest.put("total_lines", logs.lineCount());
+            digest.put("artifact", logs.artifact());
+            return digest;
+        }
+        List<LogLine> shown = LogReads.last(logs, filter, lines, after);
+        long first = Math.max(after + 1, logs.firstLine());
+        long considered = Math.max(0, logs.lineCount() - first + 1);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lines", shown.stream().map(LogLine::toJson).toList());
+        out.put("total_lines", logs.lineCount());
+        out.put("first_line", logs.firstLine());
+        out.put("shown", shown.size());
+        out.put("truncated", shown.size() < considered);
+        if (shown.size() < considered) {
+            out.put("summary", "Showing " + shown.size() + " of " + considered + " lines" + (filter.selects() ? " (filtered)" : "")
+                    + " of " + job.name() + "; full log: " + logs.file("stdout") + ", " + logs.file("stderr"));
+        }
+        out.put("artifact", logs.artifact());
+        return out;
+    }
+
+    /** The last lines, then new ones as they come, until the job ends (or, with keep, until the caller leaves). */
+    private Object follow(Job job, LogStore logs, LineFilter filter, int lines, long since, boolean keep,
+                          Handler.Responder responder) throws InterruptedException {
+        LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
+        Consumer<LogLine> listener = queue::add;
+        logs.addListener(listener); // first: no line falls between the last lines and the live ones
+        try {
+            logs.catchUp(job.incarnation(), false);
+            // Lines up to a fixed count; the indexer may add more meanwhile, and those come after, once.
+            long last = Math.max(since, logs.lineCount());
+            for (LogLine line : LogReads.last(logs, filter, lines, since)) {
+                if (line.number() <= last && !responder.item(line.toJson())) {
+                    return null;
+                }
+            }
+            while (true) {
+                LogLine line = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (line != null || logs.lineCount() > last) {
+                    // Read in order from the store: a listener may have missed lines from before it was added.
+                    LogReads.Slice slice = LogReads.after(logs, last, filter, 10_000);
+                    for (LogLine l : slice.lines()) {
+                        if (!responder.item(l.toJson())) {
+                            return null;
+                        }
+                    }
+                    last = slice.cursor();
+                    queue.clear();
+                    continue;
+                }
+                JobState state = job.state();
+                if (state.terminal() && !keep) {
+                    logs.catchUp(job.incarnation(), true);
+                    for (LogLine rest : LogReads.after(logs, last, filter, Integer.MAX_VALUE).lines()) {
+                        if (!responder.item(rest.toJson())) {
+                            return null;
+                        }
+                    }
+                    return Json.object("ended", true, "state", state.keyword(), "last_line", logs.lineCount());
+                }
+                if (supervisor.job(job.id()) == null) {
+                    return Json.object("ended", true, "state", "removed", "last_line", logs.lineCount());
+                }
+            }
+        } finally {
+            logs.removeListener(listener);
+        }
+    }
+
+    private Object diff(Args a) {
+        Job job = job(a);
+        LogStore logs = supervisor.logs(job);
+        logs.catchUp(job.incarnation(), false);
+        String name = a.string("name") == null ? "default" : a.string("name");
+        boolean explicit = a.number("cursor", -1) >= 0;
+        long cursor = explicit ? a.number("cursor", 0) : logs.cursors().get(name);
+        boolean reset = cursor > logs.lineCount(); // a cursor of another log (a job made again under this name)
+        if (reset) {
+            cursor = 0;
+        }
+        int max = (int) Math.max(1, a.number("lines", DIFF_DEFAULT_LINES));
+        LogReads.Slice slice = LogReads.after(logs, cursor, filter(a), max);
+        if (!explicit) {
+            logs.cursors().put(name, slice.cursor());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cursor", slice.cursor());
+        out.put("lines", slice.lines().stream().map(LogLine::toJson).toList());
+        out.put("more", slice.more());
+        out.put("missed", slice.missed());
+        out.put("reset", reset);
+        out.put("total_lines", logs.lineCount());
+        out.put("cursor_name", explicit ? null : name);
+        if (slice.more()) {
+            out.put("summary", "Showing " + slice.lines().size() + " new lines of " + job.name() + "; "
+                    + (logs.lineCount() - slice.cursor()) + " more after cursor " + slice.cursor() + ".");
+            out.put("artifact", logs.artifact());
+        }
+        out.put("state", job.state().keyword());
+        return out;
+    }
+
+    private Object screen(Args a) {
+        Job job = job(a);
+        LogStore logs = supervisor.logs(job);
+        int lines = (int) Math.max(0, a.number("lines", 20));
+        boolean memory = logs.screenInMemory(lines);
+        List<LogLine> shown = logs.screen(lines);
+        LineFilter filter = new LineFilter(null, null, null, a.flag("strip_ansi"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lines", shown.stream().map(filter::apply).map(LogLine::toJson).toList());
+        out.put("source", memory ? "memory" : "disk");
+        out.put("state", job.state().keyword());
+        out.put("total_lines", logs.lineCount());
+        return out;
+    }
+
+    private Object send(Args a) throws InterruptedException {
+        Job job = job(a);
+        String data = a.string("data") == null ? "" : a.string("data");
+        if (a.flag("enter")) {
+            data += "\n";
+        }
+        int written = supervisor.send(job, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), a.flag("eof"));
+        return Json.object("ok", true, "bytes", written, "eof", a.flag("eof"));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.bgrun.orchestrator.logs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The index and rotation, against real files written the way a job writes them (appending). */
+class LogStoreTest {
+    @TempDir
+    Path dir;
+
+    private void append(String file, String text) throws IOException {
+        Files.writeString(dir.resolve(file), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void rotationKeepsNumbersContinuousAndTheDiskBounded() throws IOException {
+        try (LogStore logs = new LogStore(dir)) {
+            logs.limits(8192, 2);
+            for (int i = 1; i <= 3000; i++) {
+                append(i % 10 == 0 ? LogStore.STDERR : LogStore.STDOUT, "line " + i + " " + "x".repeat(i % 40) + "\n");
+                // One catch-up per line: within one, stdout's lines are numbered before stderr's.
+                logs.catchUp(1, false);
+            }
+            logs.catchUp(1, false);
+            assertThat(logs.lineCount()).isEqualTo(3000);
+            assertThat(logs.firstLine()).isGreaterThan(1);
+            // Every line still kept reads back as written, across segments and the live file.
+            List<LogLine> kept = logs.range(1, Integer.MAX_VALUE);
+            assertThat(kept.getFirst().number()).isEqualTo(logs.firstLine());
+            for (LogLine line : kept) {
+                assertThat(line.text()).startsWith("line " + line.number() + " ");
+                assertThat(line.stream()).isEqualTo(line.number() % 10 == 0 ? "stderr" : "stdout");
+            }
+            assertThat(kept).hasSize((int) (3000 - logs.firstLine() + 1));
+            // Live file plus at most 2 segments of about 8 KiB each, per stream.
+            assertThat(((Number) logs.artifact().get("size_bytes")).longValue()).isLessThan(2 * 4 * 8192);
+            assertThat(Files.size(dir.resolve(LogStore.STDOUT))).isLessThan(8192 + 4096);
+        }
+        // A new daemon reads the rotation back: same numbers, same text, and indexing goes on from there.
+        try (LogStore logs = new LogStore(dir)) {
+            long first = logs.firstLine();
+            assertThat(logs.tail(1).getFirst().text()).startsWith("line 3000 ");
+            assertThat(logs.range(first, 1).getFirst().text()).startsWith("line " + first + " ");
+            append(LogStore.STDOUT, "after restart\n");
+            logs.catchUp(2, false);
+            assertThat(logs.tail(1).getFirst().number()).isEqualTo(3001);
+            assertThat(logs.tail(1).getFirst().incarnation()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void awkwardOutputIsIndexedAsLines() throws IOException {
+        try (LogStore logs = new LogStore(dir)) {
+            append(LogStore.STDOUT, "crlf\r\n\u001b[31mred\u001b[0m\n");
+            Files.write(dir.resolve(LogStore.STDOUT), new byte[]{(byte) 0xff, 0, (byte) 0xfe, '\n'}, StandardOpenOption.APPEND);
+            String huge = "y".repeat(LogStore.MAX_LINE + 10); // longer than the cap, no newline
+            append(LogStore.STDOUT, huge);
+            logs.catchUp(1, false);
+            List<LogLine> lines = logs.range(1, 10);
+            assertThat(lines.get(0).text()).isEqualTo("crlf");
+            assertThat(lines.get(1).text()).isEqualTo("\u001b[31mred\u001b[0m");
+            assertThat(lines.get(2).text()).hasSize(3).contains("\u0000");
+            // The first MAX_LINE bytes are split off as a line; the rest waits for its newline, then comes whole.
+            assertThat(lines.get(3).text()).hasSize(LogStore.MAX_LINE);
+            assertThat(logs.lineCount()).isEqualTo(4);
+            logs.catchUp(1, true);
+            assertThat(logs.tail(1).getFirst().text()).isEqualTo("y".repeat(10));
+        }
+    }
+
+    @Test
+    void timesFindTheirFirstLine() throws IOException {
+        try (LogStore logs = new LogStore(dir)) {
+            append(LogStore.STDOUT, "a\nb\n");
+            logs.catchUp(1, false);
+            Instant between = logs.tail(1).getFirst().timestamp().plusMillis(1);
+            // The next catch-up happens at a later millisecond than the first lines' timestamp.
+            while (!Instant.now().isAfter(between)) {
+                Thread.onSpinWait();
+            }
+            append(LogStore.STDOUT, "c\n");
+            logs.catchUp(1, false);
+            assertThat(logs.firstLineAtOrAfter(between)).isEqualTo(3);
+            assertThat(logs.firstLineAtOrAfter(Instant.EPOCH)).isEqualTo(1);
+            assertThat(logs.firstLineAtOrAfter(Instant.now().plusSeconds(60))).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void screenAnswersFromMemoryThenFromDisk() throws IOException {
+        try (LogStore logs = new LogStore(dir)) {
+            append(LogStore.STDOUT, "one\ntwo\nthree\n");
+            logs.catchUp(1, false);
+            assertThat(logs.screenInMemory(2)).isTrue();
+            assertThat(logs.screen(2)).extracting(LogLine::text).containsExactly("two", "three");
+            logs.releaseScreen();
+            assertThat(logs.screenInMemory(2)).isFalse();
+            assertThat(logs.screen(2)).extracting(LogLine::text).containsExactly("two", "three");
+        }
+    }
+}
