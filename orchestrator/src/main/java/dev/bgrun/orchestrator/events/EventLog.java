@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * and the latest ones kept in memory.
  */
 public final class EventLog implements AutoCloseable {
+    /** Every type of event there is: a job's state transition, and a notification a job printed. */
+    public static final List<String> TYPES = List.of("transition", "notify");
     private static final int KEPT_IN_MEMORY = 10_000;
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
 
