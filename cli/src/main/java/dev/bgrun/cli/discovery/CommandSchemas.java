@@ -94,9 +94,17 @@ final class CommandSchemas {
                     + String.join(", ", children), "name one of them: bgrun schema show " + children.getFirst(),
                     dev.bgrun.orchestrator.json.Json.object("command", asked, "candidates", children), null);
         }
-        String nearest = Suggestions.nearest(asked, names);
+        // A near miss of a group's word ("confg") suggests the group's commands.
+        List<String> groups = names.stream().filter(n -> n.contains(" ")).map(n -> n.substring(0, n.indexOf(' ')))
+                .distinct().toList();
+        List<String> candidates = new ArrayList<>(names);
+        candidates.addAll(groups);
+        String nearest = Suggestions.nearest(asked, candidates);
+        List<String> meant = nearest == null ? List.of() : groups.contains(nearest)
+                ? names.stream().filter(n -> n.startsWith(nearest + " ")).toList() : List.of(nearest);
         throw new BgrunException(ErrorType.UsageError, "no command \"" + asked + "\"",
-                (nearest == null ? "" : "did you mean \"" + nearest + "\"? ") + "`bgrun schema list` lists every command",
+                (meant.isEmpty() ? "" : "did you mean " + String.join(" or ", meant.stream().map(n -> "\"" + n + "\"").toList())
+                        + "? ") + "`bgrun schema list` lists every command",
                 dev.bgrun.orchestrator.json.Json.object("command", asked, "candidates", names), null);
     }
 
