@@ -46,6 +46,7 @@ public final class Cli {
         COMMANDS.put("stats", dev.bgrun.cli.jobs.StatsCommand::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
+        COMMANDS.put("schema", dev.bgrun.cli.discovery.SchemaCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }

@@ -18,8 +18,7 @@ import java.util.function.Predicate;
  * and type; with {@code follow}, then every new one as it happens.
  */
 final class EventCommands {
-    private static final List<String> TYPES = java.util.Arrays.stream(dev.bgrun.orchestrator.events.EventType.values())
-            .map(dev.bgrun.orchestrator.events.EventType::keyword).toList();
+    private static final List<String> TYPES = EventLog.TYPES;
     private final Supervisor supervisor;
 
     EventCommands(Supervisor supervisor) {

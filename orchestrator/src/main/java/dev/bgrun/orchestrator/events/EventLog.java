@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * and the latest ones kept in memory.
  */
 public final class EventLog implements AutoCloseable {
+    /** Every type of event there is, as events name them (see {@link EventType}). */
+    public static final List<String> TYPES = java.util.Arrays.stream(EventType.values()).map(EventType::keyword).toList();
     private static final int KEPT_IN_MEMORY = 10_000;
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
 

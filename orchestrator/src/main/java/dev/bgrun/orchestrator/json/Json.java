@@ -47,6 +47,18 @@ public final class Json {
         return out.toString();
     }
 
+    /** Indented JSON, for people to read (the human view of a document such as a schema). */
+    public static String writePretty(Object value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     /**
      * Parses one JSON value into plain data: objects become insertion-ordered maps, integers Long (or
      * BigInteger), other numbers Double.

@@ -46,6 +46,11 @@ public final class LogStore implements AutoCloseable {
     private static final int RECORD = 48;
     private static final String[] STREAMS = {"stdout", "stderr"};
 
+    /** The streams a line can come from, as lines name them. */
+    public static List<String> streams() {
+        return List.of(STREAMS);
+    }
+
     private final Path dir;
     private final FileChannel index;
     private final StreamFile[] streams;

@@ -905,7 +905,8 @@ public final class Supervisor implements AutoCloseable {
         if (running) {
             out.putAll(TreeStats.measure(pid));
         } else {
-            out.put("cpu_percent", null);
+            out.put("cpu_percent", 0.0);
+            out.put("cpu_seconds", 0.0);
             out.put("rss_bytes", 0);
             out.put("threads", 0);
             out.put("processes", 0);
