@@ -18,7 +18,6 @@ import java.util.function.Predicate;
  * and type; with {@code follow}, then every new one as it happens.
  */
 final class EventCommands {
-    private static final List<String> TYPES = List.of("transition", "notify");
     private final Supervisor supervisor;
 
     EventCommands(Supervisor supervisor) {
@@ -101,8 +100,8 @@ final class EventCommands {
         String workspace = a.string("workspace");
         List<String> types = a.strings("type");
         for (String t : types) {
-            if (!TYPES.contains(t)) {
-                throw new BgrunException(ErrorType.UsageError, "unknown event type \"" + t + "\"", "types: " + String.join(", ", TYPES));
+            if (!EventLog.TYPES.contains(t)) {
+                throw new BgrunException(ErrorType.UsageError, "unknown event type \"" + t + "\"", "types: " + String.join(", ", EventLog.TYPES));
             }
         }
         return e -> (jobId == null || jobId.equals(e.get("job_id")))

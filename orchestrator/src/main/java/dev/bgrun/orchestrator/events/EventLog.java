@@ -25,6 +25,13 @@ import java.util.function.Consumer;
  * and the latest ones kept in memory.
  */
 public final class EventLog implements AutoCloseable {
+    /** A job changed state. */
+    public static final String TRANSITION = "transition";
+    /** A job wrote a line starting with the notify marker. */
+    public static final String NOTIFY = "notify";
+    /** Every event type, the closed set {@code events --type} accepts (and {@code capabilities} lists). */
+    public static final List<String> TYPES = List.of(TRANSITION, NOTIFY);
+
     private static final int KEPT_IN_MEMORY = 10_000;
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
 

@@ -127,7 +127,7 @@ public final class Supervisor implements AutoCloseable {
         this.scheduler = new Scheduler(new SchedulerJobs(), log);
         bus.subscribe(scheduler::onTransition); // first: a failure's blocks are queued before any watcher hears of it
         this.events = new EventLog(root.dir(), log);
-        bus.subscribe(t -> events.append("transition", Json.object("job", t.name(), "job_id", t.jobId(),
+        bus.subscribe(t -> events.append(EventLog.TRANSITION, Json.object("job", t.name(), "job_id", t.jobId(),
                 "workspace", t.workspace(), "from", t.from() == null ? null : t.from().keyword(), "to", t.to().keyword(),
                 "reason", t.reason(), "incarnation", t.incarnation())));
     }
@@ -142,7 +142,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** Watches a job's lines for notify markers (every line, once, as it is indexed). */
     private void hookNotifications(Job job, Live l) {
-        l.logs.lineHook(NOTIFY_MARKER, line -> events.append("notify", Json.object("job", job.name(), "job_id", job.id(),
+        l.logs.lineHook(NOTIFY_MARKER, line -> events.append(EventLog.NOTIFY, Json.object("job", job.name(), "job_id", job.id(),
                 "workspace", job.workspace(), "message", line.text().substring(NOTIFY_MARKER.length()).strip(),
                 "stream", line.stream(), "line_number", line.number(), "incarnation", line.incarnation())));
     }
