@@ -1,6 +1,10 @@
 package dev.bgrun.cli;
 
 import dev.bgrun.cli.config.ConfigCommand;
+import dev.bgrun.cli.discovery.CapabilitiesCommand;
+import dev.bgrun.cli.discovery.DoctorCommand;
+import dev.bgrun.cli.discovery.ExamplesCommand;
+import dev.bgrun.cli.discovery.SkillCommand;
 import dev.bgrun.cli.jobs.CleanCommand;
 import dev.bgrun.cli.jobs.DaemonCommand;
 import dev.bgrun.cli.jobs.KillCommand;
@@ -43,6 +47,10 @@ public final class Cli {
         COMMANDS.put("stats", dev.bgrun.cli.jobs.StatsCommand::new);
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
+        COMMANDS.put("doctor", DoctorCommand::new);
+        COMMANDS.put("capabilities", CapabilitiesCommand::new);
+        COMMANDS.put("examples", ExamplesCommand::new);
+        COMMANDS.put("skill", SkillCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
