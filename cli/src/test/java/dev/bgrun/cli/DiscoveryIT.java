@@ -219,6 +219,9 @@ class DiscoveryIT {
         assertThat(answer.get("path").asText()).isEqualTo(file.toString());
         assertThat(answer.get("written").asBoolean()).isTrue();
         String text = Files.readString(file);
+        Path plain = Files.writeString(tmp.resolve("plain.txt"), "x");
+        assertThat(Files.getPosixFilePermissions(file)).as("the umask's mode, as for any file written")
+                .isEqualTo(Files.getPosixFilePermissions(plain));
         assertThat(text).startsWith("---\nname: bgrun\ndescription: ");
         assertThat(text.lines().count()).isLessThanOrEqualTo(130);
         assertThat(text).contains("--json", "bgrun wait", "run-group", "tail", "diff", "expect", "events --since",

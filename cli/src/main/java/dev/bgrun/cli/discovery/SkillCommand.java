@@ -81,7 +81,8 @@ public final class SkillCommand implements Runnable {
                             Map.of("file", file.toString()), null);
                 } else {
                     Files.createDirectories(file.getParent());
-                    Path tmp = Files.createTempFile(file.getParent(), ".SKILL.md.", ".tmp");
+                    // Not createTempFile: its 0600 would stick to the file; this one gets the umask's mode.
+                    Path tmp = file.resolveSibling(".SKILL.md." + ProcessHandle.current().pid() + ".tmp");
                     try {
                         Files.writeString(tmp, text, StandardCharsets.UTF_8);
                         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
