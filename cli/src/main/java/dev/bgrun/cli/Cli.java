@@ -1,6 +1,10 @@
 package dev.bgrun.cli;
 
 import dev.bgrun.cli.config.ConfigCommand;
+import dev.bgrun.cli.discovery.CapabilitiesCommand;
+import dev.bgrun.cli.discovery.DoctorCommand;
+import dev.bgrun.cli.discovery.ExamplesCommand;
+import dev.bgrun.cli.discovery.SkillCommand;
 import dev.bgrun.cli.jobs.CleanCommand;
 import dev.bgrun.cli.jobs.DaemonCommand;
 import dev.bgrun.cli.jobs.KillCommand;
@@ -47,6 +51,10 @@ public final class Cli {
         COMMANDS.put("daemon", DaemonCommand::new);
         COMMANDS.put("config", ConfigCommand::new);
         COMMANDS.put("schema", dev.bgrun.cli.discovery.SchemaCommand::new);
+        COMMANDS.put("doctor", DoctorCommand::new);
+        COMMANDS.put("capabilities", CapabilitiesCommand::new);
+        COMMANDS.put("examples", ExamplesCommand::new);
+        COMMANDS.put("skill", SkillCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }

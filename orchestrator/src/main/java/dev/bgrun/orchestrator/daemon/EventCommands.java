@@ -101,8 +101,8 @@ final class EventCommands {
         String workspace = a.string("workspace");
         List<String> types = a.strings("type");
         for (String t : types) {
-            if (!TYPES.contains(t)) {
-                throw new BgrunException(ErrorType.UsageError, "unknown event type \"" + t + "\"", "types: " + String.join(", ", TYPES));
+            if (!EventLog.TYPES.contains(t)) {
+                throw new BgrunException(ErrorType.UsageError, "unknown event type \"" + t + "\"", "types: " + String.join(", ", EventLog.TYPES));
             }
         }
         return e -> (jobId == null || jobId.equals(e.get("job_id")))
