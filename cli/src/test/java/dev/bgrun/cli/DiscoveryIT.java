@@ -149,7 +149,7 @@ class DiscoveryIT {
                 "capabilities", "--no-json");
         assertThat(human.exitCode()).isZero();
         assertThat(human.out()).contains("commands").contains("skill install").contains("ready-when-port")
-                .contains("transition, notify").contains("UsageError (2)");
+                .contains(String.join(", ", dev.bgrun.orchestrator.events.EventLog.TYPES)).contains("UsageError (2)");
         assertThat(tmp.resolve("home")).as("capabilities starts no daemon").doesNotExist();
     }
 

@@ -245,6 +245,8 @@ class LogsIT {
             assertThat(follow.lines().stream().filter(l -> l.contains("\"content\":\"run ")).count()).isEqualTo(2);
             follow.terminate();
             follow.close();
+            // The job is silent and ended, yet the daemon notices the follower left and lets the stream go.
+            await().atMost(Duration.ofSeconds(30)).until(() -> d.json("daemon", "status").get("connections").asInt() == 0);
         }
     }
 }

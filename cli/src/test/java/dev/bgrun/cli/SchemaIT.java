@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * schema list and schema show: every command's output, printed for real against a real daemon, matches the
@@ -202,6 +203,29 @@ class SchemaIT {
             assertThat(tail.get("lines")).hasSize(2);
             check(d, "stats", "stats", "ticker");
             check(d, "stats", "stats", "db");
+            check(d, "tail", "tail", "ticker", "--digest");
+            assertThat(check(d, "tail", "tail", "ticker", "--lines", "5").has("summary")).isFalse();
+            assertThat(check(d, "tail", "tail", "ticker", "--lines", "1").has("summary")).isTrue();
+            assertThat(check(d, "tail", "tail", "ticker", "--stream", "stderr").get("summary").asText()).contains("(filtered)");
+            JsonNode firstDiff = check(d, "diff", "diff", "ticker", "--lines", "1");
+            assertThat(firstDiff.get("more").asBoolean()).isTrue();
+            check(d, "diff", "diff", "ticker");
+            check(d, "diff", "diff", "ticker", "--cursor", "0", "--level", "error");
+            check(d, "screen", "screen", "ticker");
+            d.run("--name", "reader", "--stdin", "--", "cat");
+            check(d, "send", "send", "reader", "hi", "--enter");
+            check(d, "send", "send", "reader", "--eof");
+            d.run("--name", "alerting", "--alert", "failure", "--", "sh -c 'exit 3'");
+            d.awaitState("alerting", "failed");
+            await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> d.bgrun("events", "--type", "alert").out().contains("\"outcome\""));
+            stream(d, "events", d.bgrun("events", "--type", "alert"));
+            JsonNode doctor = check(d, "doctor", "doctor");
+            assertThat(doctor.get("ok").asBoolean()).isTrue();
+            check(d, "capabilities", "capabilities");
+            check(d, "examples list", "examples", "list");
+            check(d, "examples show", "examples", "show", "quickstart");
+            check(d, "skill install", "skill", "install", tmp.resolve("skills").toString());
 
             List<JsonNode> events = stream(d, "events", d.bgrun("events"));
             assertThat(events).extracting(e -> e.has("type") ? e.get("type").asText() : "cursor")

@@ -51,6 +51,7 @@ public final class DaemonMain {
         Map<String, Handler> handlers = new HashMap<>();
         Object stopSignal = new Object();
         boolean[] stopRequested = {false};
+        java.util.concurrent.atomic.AtomicReference<DaemonServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
         Handler status = (a, r) -> {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("running", true);
@@ -64,6 +65,7 @@ public final class DaemonMain {
             s.put("log", root.daemonLog().toString());
             s.put("jobs", supervisor.jobs().size());
             s.put("live_jobs", supervisor.liveCount());
+            s.put("connections", Math.max(0, serving.get().connections() - 1)); // besides the one asking
             s.put("rss_bytes", rss());
             return s;
         };
@@ -84,6 +86,7 @@ public final class DaemonMain {
 
         Duration idle = idleTimeout(log);
         try (DaemonServer server = new DaemonServer(root.socket(), handlers, log)) {
+            serving.set(server);
             server.start();
             Files.writeString(root.dir().resolve("daemon.pid"), pid + "\n");
             log.accept("daemon " + pid + " ready; idle timeout " + Durations.format(idle));

@@ -98,7 +98,7 @@ public final class DaemonServer implements Closeable {
                     continue;
                 }
                 lastActivity = System.nanoTime();
-                if (!answer(line, out)) {
+                if (!answer(line, out, channel)) {
                     return;
                 }
             }
@@ -111,7 +111,7 @@ public final class DaemonServer implements Closeable {
     }
 
     /** Answers one request line; false when the client is gone. */
-    private boolean answer(String line, OutputStream out) throws IOException {
+    private boolean answer(String line, OutputStream out, SocketChannel channel) throws IOException {
         Object id = null;
         try {
             Map<String, Object> request;
@@ -139,12 +139,20 @@ public final class DaemonServer implements Closeable {
             }
             Object requestId = id;
             @SuppressWarnings("unchecked")
-            Object data = handler.handle((Map<String, Object>) args, item -> {
-                try {
-                    write(out, Protocol.item(requestId, item));
-                    return true;
-                } catch (IOException e) {
-                    return false;
+            Object data = handler.handle((Map<String, Object>) args, new Handler.Responder() {
+                @Override
+                public boolean item(Object item) {
+                    try {
+                        write(out, Protocol.item(requestId, item));
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }
+
+                @Override
+                public boolean open() {
+                    return connected(channel);
                 }
             });
             write(out, Protocol.ok(id, data));
@@ -157,6 +165,24 @@ public final class DaemonServer implements Closeable {
             write(out, Protocol.error(id, new BgrunException(ErrorType.Internal, "internal error: " + e)));
         }
         return true;
+    }
+
+    /**
+     * Whether the client is still there, without blocking: a non-blocking read of the channel sees the end of
+     * the stream once the client closed it. Only the connection's own thread uses the channel meanwhile (a
+     * client sends nothing while it reads a stream), so switching the mode for the check is safe.
+     */
+    private static boolean connected(SocketChannel channel) {
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(java.nio.ByteBuffer.allocate(1)) >= 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void write(OutputStream out, Object message) throws IOException {

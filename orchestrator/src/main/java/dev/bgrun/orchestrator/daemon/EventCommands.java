@@ -55,6 +55,9 @@ final class EventCommands {
             while (true) {
                 Map<String, Object> event = queue.poll(1, TimeUnit.SECONDS);
                 if (event == null) {
+                    if (!responder.open()) {
+                        return null; // the client left while nothing happened
+                    }
                     continue;
                 }
                 long id = id(event);

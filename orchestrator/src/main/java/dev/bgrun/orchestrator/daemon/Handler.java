@@ -11,5 +11,10 @@ public interface Handler {
     interface Responder {
         /** Sends one item; false once the client has gone away (the handler should stop). */
         boolean item(Object item);
+
+        /** Whether the client is still connected; for a stream that may stay silent for long. */
+        default boolean open() {
+            return true;
+        }
     }
 }

@@ -132,6 +132,9 @@ final class LogCommands {
             }
             while (true) {
                 LogLine line = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (line == null && !responder.open()) {
+                    return null; // the client left while the job was silent
+                }
                 if (line != null || logs.lineCount() > last) {
                     // Read in order from the store: a listener may have missed lines from before it was added.
                     LogReads.Slice slice = LogReads.after(logs, last, filter, 10_000);

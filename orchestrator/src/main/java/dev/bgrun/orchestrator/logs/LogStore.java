@@ -139,6 +139,15 @@ public final class LogStore implements AutoCloseable {
         this.maxSegments = Math.max(0, maxSegments);
     }
 
+    /** Whether a live file has passed the cap, so the next catch-up rotates it (and should not wait). */
+    public synchronized boolean overCap() {
+        try {
+            return streams[0].liveSize() >= maxLiveBytes || streams[1].liveSize() >= maxLiveBytes;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Where the full log is: the live files, rotated segments and their sizes (the artifact of a bounded read). */
     public synchronized Map<String, Object> artifact() {
         Map<String, Object> out = new LinkedHashMap<>();

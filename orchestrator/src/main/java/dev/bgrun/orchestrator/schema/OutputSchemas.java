@@ -88,6 +88,11 @@ public final class OutputSchemas {
         COMMANDS.put("config graph", configGraph());
         COMMANDS.put("completions", text("a shell completion script"));
         COMMANDS.put("help", text("help text"));
+        COMMANDS.put("doctor", doctor());
+        COMMANDS.put("capabilities", capabilities());
+        COMMANDS.put("examples list", examplesList());
+        COMMANDS.put("examples show", examplesShow());
+        COMMANDS.put("skill install", skillInstall());
         COMMANDS.put("schema list", schemaList());
         COMMANDS.put("schema show", schemaShow());
     }
@@ -155,6 +160,64 @@ public final class OutputSchemas {
                         "The last lines, then each new line as it is indexed, until the job has ended (with --keep, until "
                                 + "interrupted); no closing line.", logLine().build()), null),
                 null);
+    }
+
+    static CommandOutput doctor() {
+        return json("Each check with its status and, when not ok, a hint; exit 1 when one fails.", object()
+                .req("ok", bool(), "no check failed (warnings allowed)")
+                .req("checks", arrayOf(object()
+                        .req("name", oneOfValues(List.of("java", "state-root", "daemon", "process-groups", "disk")))
+                        .req("status", oneOfValues(List.of("ok", "warn", "fail")))
+                        .req("detail", string())
+                        .req("hint", nullable(string()))
+                        .req("facts", object().open().build(), "what the check found (paths, sizes, pids)")
+                        .build())));
+    }
+
+    static CommandOutput capabilities() {
+        Map<String, Object> strings = arrayOf(string());
+        return json("What this bgrun can do, read from its own code.", object()
+                .req("name", constant("bgrun"))
+                .req("version", string())
+                .req("protocol", integer(1), "the daemon protocol version")
+                .req("platform", object().req("os", string()).req("arch", string()).req("java", string()).build())
+                .req("global_options", strings)
+                .req("commands", arrayOf(object().open().req("name", string()).req("summary", string()).build()))
+                .req("job_keys", arrayOf(object().open().req("name", string()).req("type", string()).build()))
+                .req("readiness", strings)
+                .req("health_checks", strings)
+                .req("restart_policies", strings)
+                .req("dependency_conditions", strings)
+                .req("job_states", oneOfValuesArray(java.util.Arrays.stream(JobState.values()).map(JobState::keyword).toList()))
+                .req("event_types", oneOfValuesArray(EventLog.TYPES))
+                .req("exit_codes", arrayOf(object().req("code", oneOf(List.of(integer(0), constant("any"))), "\"any\": exec's own")
+                        .req("meaning", string()).build()))
+                .req("error_types", arrayOf(object().req("type", string()).req("exit_code", integer(0)).req("retryable", bool()).build()))
+                .req("output_formats", arrayOf(object().open().req("name", string()).build())));
+    }
+
+    private static Map<String, Object> oneOfValuesArray(List<String> values) {
+        return arrayOf(oneOfValues(values));
+    }
+
+    static CommandOutput examplesList() {
+        return json("The worked examples by name.", object()
+                .req("examples", arrayOf(object().req("name", string()).req("title", string()).build())));
+    }
+
+    static CommandOutput examplesShow() {
+        return json("One example: its commands, the files it needs, and the text that explains it (Markdown).", object()
+                .req("name", string())
+                .req("title", string())
+                .req("files", arrayOf(object().open().build()))
+                .req("commands", arrayOf(string()))
+                .req("text", string()));
+    }
+
+    static CommandOutput skillInstall() {
+        return json("Where SKILL.md was written; written is false when it already held the same text.", object()
+                .req("path", string())
+                .req("written", bool()));
     }
 
     static CommandOutput diff() {
@@ -607,6 +670,7 @@ public final class OutputSchemas {
                 .req("log", string(), "the daemon's log file")
                 .req("jobs", integer(0), "jobs it knows")
                 .req("live_jobs", integer(0), "alive ones")
+                .req("connections", integer(0), "other clients connected now (followers of tail, events, up)")
                 .req("rss_bytes", integer(0), "its own resident memory");
     }
 

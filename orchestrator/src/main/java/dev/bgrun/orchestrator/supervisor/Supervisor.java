@@ -396,8 +396,9 @@ public final class Supervisor implements AutoCloseable {
         if (job == null || l == null) {
             return;
         }
-        if (l.logs.hasListeners() || events.hasListeners()) {
-            // Someone waits for lines, or for events (a notify marker): index now, not after a quiet spell.
+        if (l.logs.hasListeners() || events.hasListeners() || l.logs.overCap()) {
+            // Someone waits for lines, or for events (a notify marker), or the log is due for rotation (so
+            // it never grows far past its cap): index now, not after a quiet spell.
             l.logs.catchUp(job.incarnation, false);
             return;
         }
