@@ -40,7 +40,11 @@ class LogsIT {
             assertThat(contents(all)).containsExactly("\u001b[1;31mFATAL boom\u001b[0m", "done");
             assertThat(all.get("truncated").asBoolean()).isTrue();
             assertThat(all.get("total_lines").asInt()).isEqualTo(6);
-            assertThat(all.get("summary").asText()).contains("Showing 2 of 6 lines (filtered)").contains("stdout.log");
+            assertThat(all.get("summary").asText()).contains("Showing the last 2 matching lines").contains("stdout.log");
+            // Every matching line shown: nothing is left out, though the filter dropped lines.
+            JsonNode everyError = d.json("tail", "app", "--stream", "stderr");
+            assertThat(everyError.get("truncated").asBoolean()).isFalse();
+            assertThat(everyError.has("summary")).isFalse();
             assertThat(Path.of(all.get("artifact").get("stdout").asText())).exists();
             JsonNode two = d.json("tail", "app", "--lines", "2");
             assertThat(two.get("summary").asText()).contains("Showing 2 of 6 lines of app");
@@ -64,6 +68,9 @@ class LogsIT {
             JsonNode errors = d.json("tail", "app", "--level", "error", "--strip-ansi").get("lines");
             assertThat(digest.get("last_error")).isEqualTo(errors.get(1)); // the later of the two
             assertThat(digest.get("first_line").get("content").asText()).isEqualTo("starting");
+            JsonNode lastTwo = d.json("tail", "app", "--digest", "--since", "4");
+            assertThat(lastTwo.get("lines").asInt()).isEqualTo(2);
+            assertThat(lastTwo.get("first_line").get("line_number").asInt()).isEqualTo(5);
 
             long get = d.json("tail", "app", "--filter-regex", "^GET").get("lines").get(0).get("line_number").asLong();
             JsonNode since = d.json("tail", "app", "--since", Long.toString(get), "--lines", "100");
@@ -73,7 +80,7 @@ class LogsIT {
             assertThat(contents(d.json("tail", "app", "--since", "1h", "--lines", "100"))).hasSize(6);
 
             for (String[] bad : List.of(new String[]{"--filter-regex", "("}, new String[]{"--level", "loud"},
-                    new String[]{"--since", "yesterday"}, new String[]{"--stream", "pty2"})) {
+                    new String[]{"--since", "yesterday"}, new String[]{"--stream", "pty2"}, new String[]{"--lines", "-3"})) {
                 List<String> args = new ArrayList<>(List.of("tail", "app"));
                 args.addAll(List.of(bad));
                 Result r = d.bgrun(args.toArray(String[]::new));
@@ -197,6 +204,17 @@ class LogsIT {
             assertThat(screen.get("source").asText()).isEqualTo("memory");
             assertThat(contents(screen)).containsExactly("got part", "eof");
 
+            // A job that does not read: send gives up after its timeout, and the daemon goes on answering.
+            d.run("--name", "deafstdin", "--stdin", "--", "sleep", "300");
+            String big = "x".repeat(100_000); // more than a pipe holds (64 KiB)
+            for (int i = 0; i < 3; i++) { // more stuck writes than the machine has cores
+                Result full = d.bgrun("send", "deafstdin", big, "--timeout", "1s");
+                assertThat(full.exitCode()).as(full.toString()).isEqualTo(124);
+                assertThat(Daemon.JSON.readTree(full.err()).get("error").get("type").asText()).isEqualTo("Timeout");
+            }
+            assertThat(d.json("status", "deafstdin").get("state").asText()).isEqualTo("ready");
+            d.json("stop", "deafstdin");
+
             Result ended = d.bgrun("send", "echoer", "more");
             assertThat(ended.exitCode()).isEqualTo(1);
             assertThat(Daemon.JSON.readTree(ended.err()).get("error").get("type").asText()).isEqualTo("InvalidState");
@@ -227,6 +245,9 @@ class LogsIT {
             assertThat(alert.get("exit_code").asInt()).isEqualTo(3);
             assertThat(alert.get("last_lines").toString()).contains("last words");
 
+            Result human = d.bgrun("--no-json", "events", "--type", "alert", "--type", "health");
+            assertThat(human.exitCode()).as(human.toString()).isZero();
+            assertThat(human.out()).contains("alert failure").contains("health check failed 1/2");
             List<JsonNode> health = d.bgrunLines("events", "--type", "health", "--job", "sick").stream().filter(e -> e.has("type")).toList();
             assertThat(health).extracting(e -> e.get("failures").asInt()).containsExactly(1, 2);
             assertThat(health.getFirst().get("failed").get(0).asText()).contains("health-check-port");

@@ -36,7 +36,7 @@ public final class EventsCommand implements Runnable {
     @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "Only this workspace's events.")
     private String workspace;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type: transition, notify (repeatable).")
+    @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type: transition, health, alert or notify (repeatable).")
     private List<String> types = new ArrayList<>();
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N events without --follow (default: ${DEFAULT-VALUE}).")
@@ -71,14 +71,21 @@ public final class EventsCommand implements Runnable {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private static void print(Output out, Map<String, Object> e) {
         if (out.json()) {
             out.data(e);
             return;
         }
-        String what = "notify".equals(e.get("type")) ? out.cyan("notify") + " " + e.get("message")
-                : (e.get("from") == null ? "" : e.get("from") + " ") + "-> " + Views.state(out, (String) e.get("to"))
-                + "  " + out.dim(String.valueOf(e.get("reason")));
+        String what = switch (String.valueOf(e.get("type"))) {
+            case "notify" -> out.cyan("notify") + " " + e.get("message");
+            case "health" -> out.yellow("health") + " check failed " + e.get("failures") + "/" + e.get("threshold") + ": "
+                    + String.join(", ", (List<String>) e.get("failed"));
+            case "alert" -> out.red("alert") + " " + e.get("outcome") + ": " + Views.state(out, (String) e.get("state"))
+                    + "  " + out.dim(String.valueOf(e.get("reason")));
+            default -> (e.get("from") == null ? "" : e.get("from") + " ") + "-> " + Views.state(out, (String) e.get("to"))
+                    + "  " + out.dim(String.valueOf(e.get("reason")));
+        };
         out.line(out.dim(e.get("cursor") + "  " + e.get("at")) + "  " + out.bold(e.get("workspace") + "/" + e.get("job")) + "  " + what);
     }
 }

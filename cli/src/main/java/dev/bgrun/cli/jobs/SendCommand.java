@@ -33,6 +33,10 @@ public final class SendCommand implements Runnable {
     @Option(names = "--eof", description = "After writing, close the job's stdin: it reads end-of-file.")
     private boolean eof;
 
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long to wait while the job is not reading (its pipe is full); 124 after (default: ${DEFAULT-VALUE}).")
+    private String timeout;
+
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
@@ -44,6 +48,7 @@ public final class SendCommand implements Runnable {
         args.put("data", text);
         args.put("enter", enter);
         args.put("eof", eof);
+        args.put("timeout_ms", dev.bgrun.cli.TimeoutOption.parse(timeout).toMillis());
         Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "send", args);
         Output out = ProjectArgs.root(spec).output();
         if (out.json()) {

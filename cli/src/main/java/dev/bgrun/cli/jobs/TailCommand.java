@@ -113,9 +113,14 @@ public final class TailCommand implements Runnable {
         }
     }
 
+    private static String count(Object n, String what) {
+        return n + " " + what + (((Number) n).longValue() == 1 ? "" : "s");
+    }
+
     @SuppressWarnings("unchecked")
     private static void printDigest(Output out, Map<String, Object> d) {
-        out.line(d.get("lines") + " lines: " + out.red(d.get("errors") + " errors") + ", " + out.yellow(d.get("warnings") + " warnings"));
+        out.line(count(d.get("lines"), "line") + ": " + out.red(count(d.get("errors"), "error")) + ", "
+                + out.yellow(count(d.get("warnings"), "warning")));
         for (String key : List.of("first_line", "last_error", "last_warning", "last_line")) {
             Map<String, Object> line = (Map<String, Object>) d.get(key);
             if (line != null) {

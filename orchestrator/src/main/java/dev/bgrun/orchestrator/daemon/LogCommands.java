@@ -68,6 +68,15 @@ final class LogCommands {
         return new LineFilter(stream, level, pattern, a.flag("strip_ansi"));
     }
 
+    /** The lines arg: how many lines, at least {@code min}. */
+    private static int lines(Args a, int fallback, int min) {
+        long n = a.number("lines", fallback);
+        if (n < min || n > Integer.MAX_VALUE) {
+            throw new BgrunException(ErrorType.UsageError, "--lines: expected a number of at least " + min + ", got " + n);
+        }
+        return (int) n;
+    }
+
     /** The line a tail starts after: {@code since_line}, or the last line before {@code since_time}. */
     private static long since(Args a, LogStore logs) {
         String time = a.string("since_time");
@@ -85,7 +94,7 @@ final class LogCommands {
     private Object tail(Args a, Handler.Responder responder) throws InterruptedException {
         Job job = job(a);
         LogStore logs = supervisor.logs(job);
-        int lines = (int) Math.max(0, a.number("lines", 20));
+        int lines = lines(a, 20, 0);
         LineFilter filter = filter(a);
         if (a.flag("follow")) {
             return follow(job, logs, filter, lines, since(a, logs), a.flag("keep"), responder);
@@ -93,12 +102,13 @@ final class LogCommands {
         logs.catchUp(job.incarnation(), false);
         long after = since(a, logs);
         if (a.flag("digest")) {
-            Map<String, Object> digest = LogReads.digest(logs, filter);
+            Map<String, Object> digest = LogReads.digest(logs, filter, after);
             digest.put("total_lines", logs.lineCount());
             digest.put("artifact", logs.artifact());
             return digest;
         }
-        List<LogLine> shown = LogReads.last(logs, filter, lines, after);
+        LogReads.Tail tail = LogReads.last(logs, filter, lines, after);
+        List<LogLine> shown = tail.lines();
         long first = Math.max(after + 1, logs.firstLine());
         long considered = Math.max(0, logs.lineCount() - first + 1);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -106,10 +116,11 @@ final class LogCommands {
         out.put("total_lines", logs.lineCount());
         out.put("first_line", logs.firstLine());
         out.put("shown", shown.size());
-        out.put("truncated", shown.size() < considered);
-        if (shown.size() < considered) {
-            out.put("summary", "Showing " + shown.size() + " of " + considered + " lines" + (filter.selects() ? " (filtered)" : "")
-                    + " of " + job.name() + "; full log: " + logs.file("stdout") + ", " + logs.file("stderr"));
+        out.put("truncated", tail.earlier());
+        if (tail.earlier()) {
+            out.put("summary", (filter.selects() ? "Showing the last " + shown.size() + " matching lines; more match among the "
+                    + considered + " lines" : "Showing " + shown.size() + " of " + considered + " lines") + " of " + job.name()
+                    + "; full log: " + logs.file("stdout") + ", " + logs.file("stderr"));
         }
         out.put("artifact", logs.artifact());
         return out;
@@ -125,7 +136,7 @@ final class LogCommands {
             logs.catchUp(job.incarnation(), false);
             // Lines up to a fixed count; the indexer may add more meanwhile, and those come after, once.
             long last = Math.max(since, logs.lineCount());
-            for (LogLine line : LogReads.last(logs, filter, lines, since)) {
+            for (LogLine line : LogReads.last(logs, filter, lines, since).lines()) {
                 if (line.number() <= last && !responder.item(line.toJson())) {
                     return null;
                 }
@@ -177,7 +188,7 @@ final class LogCommands {
         if (reset) {
             cursor = 0;
         }
-        int max = (int) Math.max(1, a.number("lines", DIFF_DEFAULT_LINES));
+        int max = lines(a, DIFF_DEFAULT_LINES, 1);
         LogReads.Slice slice = LogReads.after(logs, cursor, filter(a), max);
         if (!explicit) {
             logs.cursors().put(name, slice.cursor());
@@ -202,7 +213,8 @@ final class LogCommands {
     private Object screen(Args a) {
         Job job = job(a);
         LogStore logs = supervisor.logs(job);
-        int lines = (int) Math.max(0, a.number("lines", 20));
+        int lines = lines(a, 20, 0);
+        logs.catchUp(job.incarnation(), false); // new bytes only: the lines themselves come from memory
         boolean memory = logs.screenInMemory(lines);
         List<LogLine> shown = logs.screen(lines);
         LineFilter filter = new LineFilter(null, null, null, a.flag("strip_ansi"));
@@ -220,7 +232,8 @@ final class LogCommands {
         if (a.flag("enter")) {
             data += "\n";
         }
-        int written = supervisor.send(job, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), a.flag("eof"));
+        int written = supervisor.send(job, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), a.flag("eof"),
+                java.time.Duration.ofMillis(a.number("timeout_ms", 10_000)));
         return Json.object("ok", true, "bytes", written, "eof", a.flag("eof"));
     }
 }

@@ -29,29 +29,41 @@ public final class LogReads {
     public record Slice(List<LogLine> lines, long cursor, boolean more, long missed) {
     }
 
-    /** The last {@code n} lines the filter shows, oldest first, from lines after {@code after} only. */
-    public static List<LogLine> last(LogStore logs, LineFilter filter, int n, long after) {
-        if (n <= 0) {
-            return List.of();
-        }
+    /**
+     * The last lines a filter shows.
+     *
+     * @param lines   oldest first
+     * @param earlier whether more lines the filter shows come before them
+     */
+    public record Tail(List<LogLine> lines, boolean earlier) {
+    }
+
+    /** The last {@code n} lines the filter shows, from lines after {@code after} only. */
+    public static Tail last(LogStore logs, LineFilter filter, int n, long after) {
         long first = Math.max(after + 1, logs.firstLine());
         if (!filter.selects()) {
             long from = Math.max(first, logs.lineCount() - n + 1);
-            return logs.range(from, n).stream().map(filter::apply).toList();
+            List<LogLine> lines = n <= 0 ? List.of() : logs.range(from, n).stream().map(filter::apply).toList();
+            return new Tail(lines, from > first && logs.lineCount() >= first);
         }
+        // One match more than asked: it says whether any come before the ones shown.
         List<LogLine> found = new ArrayList<>();
-        for (long end = logs.lineCount(); end >= first && found.size() < n; end -= BLOCK) {
+        for (long end = logs.lineCount(); end >= first && found.size() <= n; end -= BLOCK) {
             long start = Math.max(first, end - BLOCK + 1);
             List<LogLine> block = logs.range(start, (int) (end - start + 1));
-            for (int i = block.size() - 1; i >= 0 && found.size() < n; i--) {
+            for (int i = block.size() - 1; i >= 0 && found.size() <= n; i--) {
                 LogLine shown = filter.apply(block.get(i));
                 if (shown != null) {
                     found.add(shown);
                 }
             }
         }
+        boolean earlier = found.size() > n;
+        if (earlier) {
+            found.removeLast();
+        }
         Collections.reverse(found);
-        return found;
+        return new Tail(found, earlier);
     }
 
     /** Up to {@code max} lines the filter shows after line {@code cursor}. */
@@ -76,12 +88,12 @@ public final class LogReads {
         return new Slice(lines, at, at < count, missed);
     }
 
-    /** Counts of errors and warnings, the last error, the first and last lines, over every line still kept. */
-    public static Map<String, Object> digest(LogStore logs, LineFilter filter) {
+    /** Counts of errors and warnings, the last error, the first and last lines, over the lines kept after {@code after}. */
+    public static Map<String, Object> digest(LogStore logs, LineFilter filter, long after) {
         long errors = 0, warnings = 0, shown = 0;
         LogLine lastError = null, lastWarning = null, firstLine = null, lastLine = null;
         long count = logs.lineCount();
-        for (long at = logs.firstLine(); at <= count; at += BLOCK) {
+        for (long at = Math.max(after + 1, logs.firstLine()); at <= count; at += BLOCK) {
             for (LogLine line : logs.range(at, BLOCK)) {
                 LogLine l = filter.apply(line);
                 if (l == null) {

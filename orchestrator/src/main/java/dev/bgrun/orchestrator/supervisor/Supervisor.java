@@ -932,9 +932,9 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Writes to the job's stdin (a FIFO kept open by the job's keeper); with {@code eof}, then lets the job read
-     * EOF. Blocks while the pipe is full (the job is not reading).
+     * EOF. Waits while the pipe is full (the job is not reading), up to the timeout.
      */
-    public int send(Job job, byte[] data, boolean eof) {
+    public int send(Job job, byte[] data, boolean eof, Duration timeout) {
         if (!job.spec.get(JobKeys.STDIN)) {
             throw new BgrunException(ErrorType.InvalidState, "job " + job.name() + " does not keep its stdin open",
                     "set stdin = true in its spec (run --stdin) so send can write to it");
@@ -953,16 +953,7 @@ public final class Supervisor implements AutoCloseable {
             throw new BgrunException(ErrorType.InvalidState, "the stdin of job " + job.name() + " was closed by send --eof",
                     "restart the job to open it again");
         }
-        // Opened for reading and writing: never blocks for want of a reader, and is not the last writer.
-        try (java.nio.channels.FileChannel fifo = java.nio.channels.FileChannel.open(dir.resolve("stdin.fifo"),
-                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data);
-            while (buffer.hasRemaining()) {
-                fifo.write(buffer);
-            }
-        } catch (IOException e) {
-            throw new BgrunException(ErrorType.IoError, "cannot write to the stdin of job " + job.name() + ": " + e.getMessage());
-        }
+        writeStdin(job, dir.resolve("stdin.fifo"), data, timeout);
         if (eof) {
             Long pid = Spawner.readNumber(keeper);
             if (pid != null) {
@@ -975,6 +966,53 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         return data.length;
+    }
+
+    /**
+     * Writes to a FIFO on a platform thread of its own: a write to a full pipe blocks in the kernel, which would
+     * pin a virtual thread's carrier (two stuck sends would stall the whole daemon). On timeout the channel is
+     * closed, which interrupts the blocked write.
+     */
+    private static void writeStdin(Job job, Path fifo, byte[] data, Duration timeout) {
+        java.nio.channels.FileChannel channel;
+        try {
+            // Opened for reading and writing: never blocks for want of a reader, and is not the last writer.
+            channel = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new BgrunException(ErrorType.IoError, "cannot open the stdin of job " + job.name() + ": " + e.getMessage());
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data);
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).name("bgrun-send").start(() -> {
+            try {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                done.complete(null);
+            } catch (IOException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new BgrunException(ErrorType.Timeout, "job " + job.name() + " did not read its stdin within "
+                    + Durations.format(timeout) + " (the pipe is full); " + buffer.position() + " of " + data.length
+                    + " bytes were written", "the job reads what was written when it reads again; send the rest later");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new BgrunException(ErrorType.IoError, "cannot write to the stdin of job " + job.name() + ": "
+                    + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BgrunException(ErrorType.Internal, "interrupted");
+        } finally {
+            try {
+                channel.close(); // also ends a write still blocked
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
     }
 
     /** Stops the job if alive, then starts a new incarnation with the same id, name and spec. */
