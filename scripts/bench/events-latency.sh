@@ -22,14 +22,15 @@
 #   flood   (only when named in CASES) the noise thread writes 1,000-line batches as fast as it can, until it
 #           has written FLOOD_MB (default 1000) MB; samples stop there (fewer than RUNS, then; no warm-up),
 #           and one that takes longer than 120 s ends the run. The log rotates at the default 64 MiB cap; see the report for
-#           how far the segments overshoot it. Needs a few GB of free space in /tmp.
+#           how far the segments overshoot it; FLOOD_LOG_MB=N gives the flood job log-max-size-mb N instead
+#           (N above FLOOD_MB: no rotation at all). Needs a few GB of free space in /tmp.
 # Writes to stdout go under one lock in the job, and the noise thread lets a waiting notify go first, so a
 # notify line is never cut by noise nor kept waiting by it. Warm-up samples (3 per case) are dropped. Reports
 # median, min, p90, max per follower and case, the split, and the daemon's CPU use.
 # Target: socket follower median <= 10 ms (every case is judged; the target is meant for quiet and noisy).
 # Usage: scripts/bench/events-latency.sh   RUNS=N samples per case (default 40, at least 5),
 #        GAP_MS=MIN-MAX pause before each trigger (default 50-300), CASES="quiet noisy busy [flood]",
-#        NOISE_LPS=N (default 10000), FLOOD_MB=N (default 1000), BENCH_NO_CLI=1 (no CLI follower),
+#        NOISE_LPS=N (default 10000), FLOOD_MB=N (default 1000), FLOOD_LOG_MB=N, BENCH_NO_CLI=1 (no CLI follower),
 #        BGRUN_JAR=path/to/bgrun.jar, BENCH_KEEP=1, BENCH_LOG_DIR=DIR.
 # Exits 0 whether or not the target is met; non-zero when something fails.
 set -euo pipefail
@@ -55,6 +56,11 @@ fi
 flood_mb="${FLOOD_MB:-1000}"
 if ! [[ "$flood_mb" =~ ^[0-9]+$ ]] || [ "$flood_mb" -lt 1 ]; then
   echo "events-latency.sh: FLOOD_MB must be a whole number of at least 1 (got '$flood_mb')" >&2
+  exit 2
+fi
+flood_log_mb="${FLOOD_LOG_MB:-}"
+if [ -n "$flood_log_mb" ] && ! [[ "$flood_log_mb" =~ ^[1-9][0-9]*$ ]]; then
+  echo "events-latency.sh: FLOOD_LOG_MB must be a whole number of at least 1 (got '$flood_log_mb')" >&2
   exit 2
 fi
 cases="${CASES:-quiet noisy busy}"
@@ -257,7 +263,11 @@ declare -A case_cpu case_lines case_secs case_samples case_biggest
 run_case() {
   local kind="$1" name="n$1" i
   local done_file="$bench_tmp/$kind.flood-done"
-  local spec="{\"cmd\":[\"$py\",\"$job\",\"$kind\",\"$fifo\",\"$noise_lps\",\"$((flood_mb * 1000000))\",\"$done_file\"]}"
+  local spec="{\"cmd\":[\"$py\",\"$job\",\"$kind\",\"$fifo\",\"$noise_lps\",\"$((flood_mb * 1000000))\",\"$done_file\"]"
+  if [ "$kind" = flood ] && [ -n "$flood_log_mb" ]; then
+    spec+=",\"log-max-size-mb\":$flood_log_mb"
+  fi
+  spec+="}"
   local out
   out="$(bg run --name "$name" --workspace "$ws" --spec "$spec" --json)" || bench_die "run $name: $out"
   [[ "$out" == *'"state":"ready"'* ]] || [[ "$out" == *'"state":"running"'* ]] || bench_die "run $name: $out"
@@ -348,7 +358,7 @@ for kind in $cases; do
 done
 echo
 bench_facts
-echo "runs:    $runs timed samples per case after $warmups warm-ups (${elapsed_s}s in all); a trigger ${gap_min}-${gap_max} ms" \
+echo "runs:    $runs timed samples per case after $warmups warm-ups (flood: none; ${elapsed_s}s in all); a trigger ${gap_min}-${gap_max} ms" \
   "(uniform) after the previous event arrived"
 echo "daemon:  pid $DAEMON_PID; jobs are python3 programs ($py) in workspace $ws"
 echo
@@ -366,7 +376,7 @@ for kind in $cases; do
 s = $secs / 1000
 print(f'  ${case_title[$kind]}: ${case_samples[$kind]} samples; {${case_lines[$kind]:-0}} lines in {s:.1f}s ({${case_lines[$kind]:-0} / s:.0f} a second);' +
       f' daemon CPU {${case_cpu[$kind]} / 1000:.2f}s ({100 * ${case_cpu[$kind]} / 1000 / s:.0f}% of a core);' +
-      f' biggest log file {${case_biggest[$kind]:-0} / 1048576:.0f} MiB (cap 64 MiB)')"
+      f' biggest log file {${case_biggest[$kind]:-0} / 1048576:.0f} MiB (cap $( [ "$kind" = flood ] && [ -n "$flood_log_mb" ] && echo "$flood_log_mb" || echo 64) MiB)')"
 done
 echo
 for kind in $cases; do
