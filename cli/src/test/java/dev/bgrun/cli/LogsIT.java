@@ -180,6 +180,11 @@ class LogsIT {
             JsonNode second = d.json("diff", "talker");
             assertThat(contents(second)).containsExactly("one", "two", "three");
             second.get("lines").forEach(l -> assertThat(l.get("incarnation").asInt()).isEqualTo(2));
+            // --skip moves a cursor to the end without reading: the next diff has only newer lines.
+            JsonNode skipped = d.json("diff", "talker", "--name", "late", "--skip");
+            assertThat(skipped.get("lines")).isEmpty();
+            assertThat(skipped.get("cursor").asInt()).isEqualTo(6);
+            assertThat(contents(d.json("diff", "talker", "--name", "late"))).isEmpty();
             // An explicit cursor reads without moving the kept one.
             assertThat(contents(d.json("diff", "talker", "--cursor", "4"))).containsExactly("two", "three");
             assertThat(contents(d.json("diff", "talker"))).isEmpty();

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** {@code bgrun diff}: the lines a job wrote since the last look, by a cursor the daemon keeps or the caller gives. */
 @Command(name = "diff", description = "Show only the lines a job wrote since the last diff (a cursor kept by the daemon), or since --cursor N.",
-        footerHeading = "%nExamples:%n", footer = {"  bgrun diff web", "  bgrun diff web --name agent-7", "  bgrun diff web --cursor 120 --json",
+        footerHeading = "%nExamples:%n", footer = {"  bgrun diff web", "  bgrun diff web --name agent-7", "  bgrun diff web --skip", "  bgrun diff web --cursor 120 --json",
         "  bgrun diff web --level error"})
 public final class DiffCommand implements Runnable {
     @CommandLine.Spec
@@ -35,6 +35,9 @@ public final class DiffCommand implements Runnable {
             description = "At most this many lines; the cursor stops at the last one shown (default: ${DEFAULT-VALUE}).")
     private int lines;
 
+    @Option(names = "--skip", description = "Return nothing and move the cursor to the end: later diffs show only what comes after.")
+    private boolean skip;
+
     @Mixin
     private LogFilterOptions filter;
 
@@ -47,6 +50,7 @@ public final class DiffCommand implements Runnable {
         args.put("cursor", cursor);
         args.put("name", name);
         args.put("lines", lines);
+        args.put("skip", skip);
         filter.addTo(args);
         Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "diff", args);
         if (out.json()) {

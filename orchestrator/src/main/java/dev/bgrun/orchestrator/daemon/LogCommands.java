@@ -189,7 +189,10 @@ final class LogCommands {
             cursor = 0;
         }
         int max = lines(a, DIFF_DEFAULT_LINES, 1);
-        LogReads.Slice slice = LogReads.after(logs, cursor, filter(a), max);
+        LineFilter filter = filter(a);
+        // skip: the reader wants only what comes from now on; the cursor moves to the end, no line is read.
+        LogReads.Slice slice = a.flag("skip") ? new LogReads.Slice(List.of(), logs.lineCount(), false, 0)
+                : LogReads.after(logs, cursor, filter, max);
         if (!explicit) {
             logs.cursors().put(name, slice.cursor());
         }

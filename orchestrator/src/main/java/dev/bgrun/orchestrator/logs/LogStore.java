@@ -41,6 +41,8 @@ public final class LogStore implements AutoCloseable {
     static final int MAX_LINE = 1 << 20;
     /** How much is read at a time; a line longer than this is read again with a window up to MAX_LINE. */
     private static final int READ_WINDOW = 64 * 1024;
+    /** How much of a stream one catch-up pass indexes before it rotates and hands lines on. */
+    private static final long PASS_BYTES = 4L * 1024 * 1024;
 
     // Record: time ms (8), offset (8), length (4), incarnation (4), stream (1), pad (7), stdout end (8), stderr end (8).
     private static final int RECORD = 48;
@@ -139,7 +141,7 @@ public final class LogStore implements AutoCloseable {
         this.maxSegments = Math.max(0, maxSegments);
     }
 
-    /** Whether a live file has passed the cap, so the next catch-up rotates it (and should not wait). */
+    /** Whether a live file has passed the cap, so the next catch-up should not wait (it rotates once indexed). */
     public synchronized boolean overCap() {
         try {
             return streams[0].liveSize() >= maxLiveBytes || streams[1].liveSize() >= maxLiveBytes;
@@ -201,23 +203,41 @@ public final class LogStore implements AutoCloseable {
 
     /** Indexes whatever the job wrote since the last call; complete lines only unless {@code flush}. */
     public void catchUp(int incarnation, boolean flush) {
-        List<LogLine> added = new ArrayList<>();
-        synchronized (this) {
-            try {
-                now = Instant.now();
-                for (int s = 0; s < 2; s++) {
-                    added.addAll(indexStream(s, incarnation, flush));
-                }
-                writeBatch();
-                for (int s = 0; s < 2; s++) {
-                    if (streams[s].liveSize() >= maxLiveBytes) {
-                        rotate(s);
+        // In passes of at most PASS_BYTES a stream: a writer far ahead is indexed (and its log rotated, and its
+        // notify lines handed on) a few MiB at a time, not in one pass over everything it wrote meanwhile.
+        boolean more = true;
+        while (more) {
+            List<LogLine> added = new ArrayList<>();
+            synchronized (this) {
+                try {
+                    now = Instant.now();
+                    more = false;
+                    for (int s = 0; s < 2; s++) {
+                        long before = indexedEnd[s];
+                        added.addAll(indexStream(s, incarnation, flush));
+                        more |= indexedEnd[s] - before >= passBytes();
                     }
+                    writeBatch();
+                    for (int s = 0; s < 2; s++) {
+                        // The indexed part decides: only it can move out, so segments come out about the cap's size.
+                        if (indexedEnd[s] - streams[s].base() >= maxLiveBytes) {
+                            rotate(s);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            dispatch(added);
         }
+    }
+
+    /** A pass never indexes more than the cap, so a segment is never much more than the cap either. */
+    private long passBytes() {
+        return Math.min(PASS_BYTES, maxLiveBytes);
+    }
+
+    private void dispatch(List<LogLine> added) {
         Consumer<LogLine> h = hook;
         String prefix = hookPrefixText;
         for (LogLine line : added) {
@@ -241,7 +261,8 @@ public final class LogStore implements AutoCloseable {
             indexedEnd[s] = size; // truncated by someone else: follow from the new end
         }
         int window = READ_WINDOW;
-        while (indexedEnd[s] < size) {
+        long passEnd = indexedEnd[s] + passBytes();
+        while (indexedEnd[s] < size && indexedEnd[s] < passEnd) {
             int want = (int) Math.min(size - indexedEnd[s], window);
             if (chunk == null || chunk.capacity() < want) {
                 chunk = ByteBuffer.allocate(Math.max(want, READ_WINDOW));

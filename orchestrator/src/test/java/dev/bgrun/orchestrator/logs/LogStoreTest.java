@@ -59,6 +59,29 @@ class LogStoreTest {
     }
 
     @Test
+    void aWriterFarAheadIsRotatedAsItIsIndexedNotAfter() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 100_000; i++) {
+            text.append(String.format("%09d %s%n", i, "z".repeat(90))); // 101 bytes a line, about 10 MB in all
+        }
+        append(LogStore.STDOUT, text.toString());
+        try (LogStore logs = new LogStore(dir)) {
+            logs.limits(1 << 20, 2);
+            logs.catchUp(1, false); // one catch-up for all of it, as after a burst nobody listened to
+            assertThat(logs.lineCount()).isEqualTo(100_000);
+            try (var segments = Files.list(dir.resolve("rotated"))) {
+                for (Path segment : segments.toList()) {
+                    assertThat(Files.size(segment)).as(segment.toString()).isLessThanOrEqualTo((1 << 20) + (64 << 10) + 4096); // the cap, one read window, one block
+                }
+            }
+            assertThat(((Number) logs.artifact().get("size_bytes")).longValue()).isLessThan(4L << 20);
+            List<LogLine> kept = logs.range(logs.firstLine(), Integer.MAX_VALUE);
+            assertThat(kept.getFirst().text()).startsWith(String.format("%09d ", logs.firstLine()));
+            assertThat(kept.getLast().text()).startsWith("000100000 ");
+        }
+    }
+
+    @Test
     void awkwardOutputIsIndexedAsLines() throws IOException {
         try (LogStore logs = new LogStore(dir)) {
             append(LogStore.STDOUT, "crlf\r\n\u001b[31mred\u001b[0m\n");
