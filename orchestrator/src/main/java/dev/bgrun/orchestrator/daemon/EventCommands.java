@@ -18,7 +18,6 @@ import java.util.function.Predicate;
  * and type; with {@code follow}, then every new one as it happens.
  */
 final class EventCommands {
-    private static final List<String> TYPES = EventLog.TYPES;
     private final Supervisor supervisor;
 
     EventCommands(Supervisor supervisor) {

@@ -182,8 +182,9 @@ final class LogCommands {
         LogStore logs = supervisor.logs(job);
         logs.catchUp(job.incarnation(), false);
         String name = a.string("name") == null ? "default" : a.string("name");
-        boolean explicit = a.number("cursor", -1) >= 0;
-        long cursor = explicit ? a.number("cursor", 0) : logs.cursors().get(name);
+        long given = a.number("cursor", -1);
+        boolean explicit = given >= 0;
+        long cursor = explicit ? given : logs.cursors().get(name);
         boolean reset = cursor > logs.lineCount(); // a cursor of another log (a job made again under this name)
         if (reset) {
             cursor = 0;

@@ -61,7 +61,8 @@ public final class LogStore implements AutoCloseable {
     /** The first line whose bytes are still kept (1 until rotation drops some). */
     private long firstLine = 1;
     private long nextSegment = 1;
-    private long maxLiveBytes = Long.MAX_VALUE;
+    /** Volatile: {@link #overCap} reads it without the lock. */
+    private volatile long maxLiveBytes = Long.MAX_VALUE;
     private int maxSegments = Integer.MAX_VALUE;
     private final ScreenBuffer screen = new ScreenBuffer();
     private Cursors cursors;
@@ -141,10 +142,15 @@ public final class LogStore implements AutoCloseable {
         this.maxSegments = Math.max(0, maxSegments);
     }
 
-    /** Whether a live file has passed the cap, so the next catch-up should not wait (it rotates once indexed). */
-    public synchronized boolean overCap() {
+    /**
+     * Whether a live file has passed the cap, so the next catch-up should not wait (it rotates once indexed).
+     * Without the store's lock: the one watcher thread of every job asks, and must not wait for a catch-up
+     * (a rotation may take a while) of this job.
+     */
+    public boolean overCap() {
+        long cap = maxLiveBytes;
         try {
-            return streams[0].liveSize() >= maxLiveBytes || streams[1].liveSize() >= maxLiveBytes;
+            return Files.size(streams[0].live()) >= cap || Files.size(streams[1].live()) >= cap;
         } catch (IOException e) {
             return false;
         }
@@ -400,7 +406,7 @@ public final class LogStore implements AutoCloseable {
 
     /** The last {@code n} lines from memory (no disk read while the job's recent output is there). */
     public synchronized List<LogLine> screen(int n) {
-        if (screen.size() >= Math.min(n, count - firstLine() + 1)) {
+        if (screenInMemory(n)) {
             return screen.last(n);
         }
         return tail(n); // after a daemon restart or a release: from disk, once

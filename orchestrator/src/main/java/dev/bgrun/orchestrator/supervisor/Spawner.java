@@ -62,6 +62,11 @@ final class Spawner {
         return jobDir.resolve("exit." + incarnation);
     }
 
+    /** Where the wrapper writes the pid of an incarnation's stdin keeper ($1.keeper). */
+    static Path keeperFile(Path jobDir, int incarnation) {
+        return jobDir.resolve(exitFile(jobDir, incarnation).getFileName() + ".keeper");
+    }
+
     static Spawned spawn(Path jobDir, Command command, Path cwd, Map<String, String> env, boolean stdin,
                          int incarnation) throws IOException {
         Path exitFile = exitFile(jobDir, incarnation);

@@ -948,7 +948,7 @@ public final class Supervisor implements AutoCloseable {
             incarnation = job.incarnation;
         }
         Path dir = root.jobDir(job.id());
-        Path keeper = dir.resolve(Spawner.exitFile(dir, incarnation).getFileName() + ".keeper");
+        Path keeper = Spawner.keeperFile(dir, incarnation);
         if (!Files.exists(keeper)) {
             throw new BgrunException(ErrorType.InvalidState, "the stdin of job " + job.name() + " was closed by send --eof",
                     "restart the job to open it again");
