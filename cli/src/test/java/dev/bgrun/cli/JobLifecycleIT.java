@@ -130,7 +130,9 @@ class JobLifecycleIT {
             // Runs that outlast backoff-max-ms are stable: the delay starts again from backoff-ms.
             d.run("--name", "steady", "--restart", "always", "--backoff-ms", "100", "--backoff-max-ms", "300",
                     "--max-restarts", "3", "--", "sh -c 'sleep 0.5; exit 0'");
-            JsonNode steady = d.awaitState("steady", "exited");
+            // restart = "always" that runs out of restarts did not stay up: it ends failed.
+            JsonNode steady = d.awaitState("steady", "failed");
+            assertThat(steady.get("reason").asText()).endsWith("gave up after 3 restarts (max-restarts)");
             assertThat(delays(steady)).containsExactly(100L, 100L, 100L);
         }
     }

@@ -187,6 +187,13 @@ public final class DoctorCommand implements Callable<Integer> {
             String detail = "running, pid " + status.get("pid") + ", version " + status.get("version") + ", up "
                     + Views.duration(Duration.ofMillis(((Number) status.get("uptime_ms")).longValue())) + ", "
                     + status.get("live_jobs") + " live of " + status.get("jobs") + " jobs";
+            Object deadlocked = status.get("deadlocked_threads");
+            facts.put("deadlocked_threads", deadlocked);
+            if (deadlocked instanceof List<?> threads && !threads.isEmpty()) {
+                return new Check("daemon", Status.FAIL, detail + "; deadlocked threads: " + threads,
+                        "a bug in bgrun: report it with " + root.daemonLog() + ", then `bgrun daemon stop` "
+                                + "(jobs keep running; the next command starts a new daemon that re-adopts them)", facts);
+            }
             String mine = VersionProvider.version();
             if (status.get("version") != null && !mine.equals(status.get("version"))) {
                 return new Check("daemon", Status.WARN, detail + "; this bgrun is version " + mine,

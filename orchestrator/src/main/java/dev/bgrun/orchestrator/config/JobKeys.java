@@ -104,6 +104,10 @@ public final class JobKeys {
     public static final SpecKey<RestartPolicy> RESTART = def("restart", KeyTypes.restartPolicy(), RestartPolicy.NEVER,
             "When to start the job again after it ends: never, on-failure, on-crash or always.",
             "\"on-failure\"", REFERENCE, DEFAULTABLE);
+    public static final SpecKey<List<Integer>> SUCCESS_EXIT_CODES = def("success-exit-codes",
+            KeyTypes.integers(0, 255, "exit codes"), List.of(0),
+            "Exit codes that count as success: the job ends exited (not failed), a oneshot completes, and "
+                    + "on-failure does not restart it.", "[0, 3]", EXTENSION, DEFAULTABLE);
     public static final SpecKey<Integer> MAX_RESTARTS = def("max-restarts", KeyTypes.integer(0, Integer.MAX_VALUE), null,
             "The most restarts before the job is left failed; unlimited when unset.", "5", EXTENSION, DEFAULTABLE);
     public static final SpecKey<Duration> BACKOFF_MS = defAliased("backoff-ms", KeyTypes.duration(ChronoUnit.MILLIS),

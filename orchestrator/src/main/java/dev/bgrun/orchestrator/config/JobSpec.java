@@ -88,6 +88,11 @@ public final class JobSpec {
         return get(JobKeys.READY_TIMEOUT);
     }
 
+    /** Whether an incarnation that exited with this code succeeded (success-exit-codes, 0 by default). */
+    public boolean succeeded(Integer exitCode) {
+        return exitCode != null && get(JobKeys.SUCCESS_EXIT_CODES).contains(exitCode);
+    }
+
     public RestartPolicy restart() {
         return get(JobKeys.RESTART);
     }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -67,6 +68,7 @@ public final class DaemonMain {
             s.put("live_jobs", supervisor.liveCount());
             s.put("connections", Math.max(0, serving.get().connections() - 1)); // besides the one asking
             s.put("rss_bytes", rss());
+            s.put("deadlocked_threads", deadlockedThreads());
             return s;
         };
         handlers.put("ping", status);
@@ -121,6 +123,22 @@ public final class DaemonMain {
             return DEFAULT_IDLE;
         }
         return d;
+    }
+
+    /** Threads the JVM finds deadlocked (on monitors or locks): always empty in a healthy daemon. */
+    static List<String> deadlockedThreads() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = threads.findDeadlockedThreads();
+        if (ids == null) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(ids, 1)) {
+            if (info != null) {
+                names.add(info.getThreadName() + " (waits for " + info.getLockName() + " held by " + info.getLockOwnerName() + ")");
+            }
+        }
+        return names;
     }
 
     private static long rss() {

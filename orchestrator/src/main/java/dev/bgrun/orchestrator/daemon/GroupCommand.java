@@ -16,6 +16,7 @@ import dev.bgrun.orchestrator.supervisor.Supervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,13 +79,15 @@ final class GroupCommand {
         supervisor.transitions().subscribe(onTransition);
         Map<String, Member> members = new LinkedHashMap<>();
         try {
+            Map<String, Long> marks = new HashMap<>();
             for (RunRequest request : requests) {
                 Job before = supervisor.findDependency(request.workspace(), null, request.name());
-                long mark = before == null ? 0 : supervisor.logs(before).lineCount();
-                Supervisor.Started started = supervisor.run(request, false);
+                marks.put(request.workspace() + "/" + request.name(), before == null ? 0 : supervisor.logs(before).lineCount());
+            }
+            for (Supervisor.Started started : supervisor.runGroup(requests)) {
                 Job job = started.job();
-                Member m = new Member(job, started.reused(), supervisor.logs(job),
-                        started.reused() ? supervisor.logs(job).lineCount() : mark);
+                Member m = new Member(job, started.reused(), supervisor.logs(job), started.reused()
+                        ? supervisor.logs(job).lineCount() : marks.getOrDefault(job.workspace() + "/" + job.name(), 0L));
                 members.put(job.id(), m);
                 if (lines) {
                     m.listener = line -> queue.add(new MemberLine(m, line));
@@ -170,7 +173,7 @@ final class GroupCommand {
             JobSpec spec = JsonSpecs.read(name, request.spec(), "job " + name);
             for (var edge : spec.after()) {
                 if (!names.contains(request.workspace() + "/" + edge.job())
-                        && supervisor.findDependency(request.workspace(), request.projectFile(), edge.job()) == null) {
+                        && supervisor.findDependency(request.workspace(), null, edge.job()) == null) { // in this workspace: -w COPY needs its own
                     throw new BgrunException(ErrorType.JobNotFound, name + " waits for \"" + edge.job()
                             + "\", which is neither in the group nor a job in workspace " + request.workspace(),
                             "drop --no-deps, or start " + edge.job() + " first",

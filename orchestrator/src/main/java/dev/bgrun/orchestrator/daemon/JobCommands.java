@@ -173,12 +173,10 @@ final class JobCommands {
     }
 
     private Object restart(Args a) throws InterruptedException {
-        Job job = job(a);
-        supervisor.restart(job);
-        return job.view(false);
+        return supervisor.restart(job(a));
     }
 
-    private Object clean(Args a) {
+    private Object clean(Args a) throws InterruptedException {
         List<Job> targets = new ArrayList<>();
         for (String ref : a.strings("refs")) {
             targets.add(supervisor.resolve(ref, a.string("current_workspace")));

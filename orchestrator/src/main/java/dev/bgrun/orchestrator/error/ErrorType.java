@@ -29,6 +29,8 @@ public enum ErrorType {
     JobFailed(ExitCodes.FAILURE, false),
     /** A file could not be read or written. */
     IoError(ExitCodes.FAILURE, true),
+    /** A bound was reached (too many requests waiting for one job); the same call may succeed later. */
+    Busy(ExitCodes.FAILURE, true),
     /** A bug in bgrun: the message says what failed. */
     Internal(ExitCodes.FAILURE, false);
 

@@ -5,8 +5,8 @@ import dev.bgrun.orchestrator.config.JobSpec;
 import java.util.Map;
 
 /**
- * The read-only face of a supervised job, what the scheduler decides on. Implementations guard it with their
- * own monitor, so {@code synchronized (view)} gives a consistent reading of several facts.
+ * The read-only face of a supervised job, what the scheduler decides on. Each getter reads the latest facts;
+ * {@link #frozen()} gives a view whose facts all come from one moment.
  */
 public interface JobView {
     String id();
@@ -29,4 +29,9 @@ public interface JobView {
 
     /** For a blocked job: the root cause ({job, state, reason, ...}), else null. */
     Map<String, Object> blockedBy();
+
+    /** The facts as they are now, immutable: several getters of it agree with each other. */
+    default JobView frozen() {
+        return this;
+    }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Hands every job transition to whoever listens (the scheduler, run-group watchers). Listeners are called on
- * the thread that made the transition, with the job's lock held: they must only hand the transition on
- * (queue it), never block or take another job's lock.
+ * Hands every job transition to whoever listens (the scheduler, the event log, run-group watchers). Listeners
+ * are called on the job's own mailbox thread, which holds no lock, in the order the job made its transitions;
+ * they must only hand the transition on (queue it, append it), never block on another job.
  */
 public final class TransitionBus {
     private final List<Consumer<Transition>> listeners = new CopyOnWriteArrayList<>();

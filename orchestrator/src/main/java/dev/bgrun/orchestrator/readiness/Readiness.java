@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * is indexed, the probes by polling (at once, then every few milliseconds, backing off to each probe's longest pause: 10 to 20 ms for a
  * port, file or URL, 250 ms for a command). When every
  * rule has held once, {@code onReady} runs, once. The deadline is the caller's (ready-timeout), which asks
- * {@link #pending()} to name what did not hold.
+ * {@link #pending()} to name what did not hold. {@code onReady} is called without this object's lock held.
  */
 public final class Readiness {
     private static final long FIRST_PAUSE_MS = 2;
@@ -47,13 +47,28 @@ public final class Readiness {
     }
 
     /** Starts polling the probes (each on its own virtual thread, so a slow one does not hold up another). */
-    public synchronized void start(ScheduledExecutorService timers) {
-        for (int i = 0; i < probes.size(); i++) {
-            int index = i;
-            next[index] = timers.schedule(() -> Thread.ofVirtual().start(() -> poll(timers, index, FIRST_PAUSE_MS)),
-                    0, TimeUnit.MILLISECONDS);
+    public void start(ScheduledExecutorService timers) {
+        String why;
+        synchronized (this) {
+            for (int i = 0; i < probes.size(); i++) {
+                int index = i;
+                next[index] = timers.schedule(() -> Thread.ofVirtual().start(() -> poll(timers, index, FIRST_PAUSE_MS)),
+                        0, TimeUnit.MILLISECONDS);
+            }
+            why = settle();
         }
-        settle();
+        tell(why);
+    }
+
+    /** Whether there are log rules (ready-when, ready-when-regex) to hand lines to. */
+    public boolean watchesLines() {
+        return substring != null || regex != null;
+    }
+
+    private void tell(String why) {
+        if (why != null) {
+            onReady.accept(why);
+        }
     }
 
     private void poll(ScheduledExecutorService timers, int index, long pause) {
@@ -63,46 +78,54 @@ public final class Readiness {
             }
         }
         boolean holds = probes.get(index).holds();
+        String why;
         synchronized (this) {
             if (done) {
                 return;
             }
-            if (holds) {
-                probeHeld[index] = true;
-                settle();
+            if (!holds) {
+                long after = Math.min(probes.get(index).maxPauseMillis(), pause * 2);
+                next[index] = timers.schedule(() -> Thread.ofVirtual().start(() -> poll(timers, index, after)),
+                        pause, TimeUnit.MILLISECONDS);
                 return;
             }
-            long after = Math.min(probes.get(index).maxPauseMillis(), pause * 2);
-            next[index] = timers.schedule(() -> Thread.ofVirtual().start(() -> poll(timers, index, after)),
-                    pause, TimeUnit.MILLISECONDS);
+            probeHeld[index] = true;
+            why = settle();
         }
+        tell(why);
     }
 
     /** Checks one line of output against the log rules. */
-    public synchronized void line(long number, String text) {
-        if (done) {
-            return;
-        }
-        boolean matched = false;
-        if (!substringHeld && text.contains(substring)) {
-            substringHeld = matched = true;
-        }
-        if (!regexHeld && regex.matcher(text).find()) {
-            regexHeld = matched = true;
-        }
-        if (matched) {
+    public void line(long number, String text) {
+        String why;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            boolean matched = false;
+            if (!substringHeld && text.contains(substring)) {
+                substringHeld = matched = true;
+            }
+            if (!regexHeld && regex.matcher(text).find()) {
+                regexHeld = matched = true;
+            }
+            if (!matched) {
+                return;
+            }
             matchedLine = "line " + number + " matched: " + (text.length() <= 120 ? text : text.substring(0, 117) + "...");
-            settle();
+            why = settle();
         }
+        tell(why);
     }
 
-    private void settle() {
+    /** When every rule has held (the first time): marks done and returns why; else null. */
+    private String settle() {
         if (done || !substringHeld || !regexHeld) {
-            return;
+            return null;
         }
         for (boolean held : probeHeld) {
             if (!held) {
-                return;
+                return null;
             }
         }
         done = true;
@@ -112,7 +135,7 @@ public final class Readiness {
             why.add(matchedLine);
         }
         probes.forEach(p -> why.add(p.describe() + " held"));
-        onReady.accept(why.isEmpty() ? "ready" : String.join("; ", why));
+        return why.isEmpty() ? "ready" : String.join("; ", why);
     }
 
     /** The rules that have not held, named for a timeout message. */

@@ -26,11 +26,12 @@ public record EdgeStatus(Verdict verdict, String why, Map<String, Object> rootCa
      * dependents keep waiting through restarts until max-restarts runs out); a ready dependency that later
      * dies no longer holds.
      */
-    public static EdgeStatus of(JobView dependency, Condition condition) {
-        synchronized (dependency) {
+    public static EdgeStatus of(JobView live, Condition condition) {
+        JobView dependency = live.frozen();
+        {
             JobState state = dependency.state();
             boolean oneshot = dependency.spec().oneshot();
-            boolean completed = state == JobState.EXITED || state == JobState.RESTARTING && Integer.valueOf(0).equals(dependency.exitCode());
+            boolean completed = state == JobState.EXITED || state == JobState.RESTARTING && dependency.spec().succeeded(dependency.exitCode());
             boolean holds = switch (condition) {
                 case STARTED -> dependency.spawned() && state != JobState.STARTING;
                 case READY -> state == JobState.READY || oneshot && state == JobState.EXITED;

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -18,7 +21,9 @@ import java.util.function.Consumer;
 /**
  * Starts waiting jobs when their {@code after} conditions hold and blocks them when one never can. It runs on
  * one thread and is woken by every transition; each pass repeats until nothing changes, so a block spreads
- * through the whole graph (dependents of dependents) within one pass, each with the root cause.
+ * through the whole graph (dependents of dependents) within one pass, each with the root cause. It decides on
+ * the jobs' snapshots and acts by messages to the jobs themselves (a job only starts or blocks if it still
+ * waits when its own actor handles the message); it waits for its blocks to be recorded before looking again.
  */
 public final class Scheduler implements AutoCloseable {
 
@@ -32,8 +37,8 @@ public final class Scheduler implements AutoCloseable {
         /** Starts a job that is still waiting (and does nothing otherwise); must not block. */
         void start(JobView waiting);
 
-        /** Blocks a job that is still waiting. */
-        void block(JobView waiting, String reason, Map<String, Object> rootCause);
+        /** Blocks a job that is still waiting; done once the job has recorded it. */
+        Future<?> block(JobView waiting, String reason, Map<String, Object> rootCause);
     }
 
     private final Jobs jobs;
@@ -86,11 +91,18 @@ public final class Scheduler implements AutoCloseable {
         try {
             boolean changed = true;
             while (changed) {
-                changed = false;
+                List<Future<?>> blocks = new ArrayList<>();
                 for (JobView job : jobs.all()) {
                     if (job.state() == JobState.WAITING) {
-                        changed |= decide(job);
+                        Future<?> block = decide(job);
+                        if (block != null) {
+                            blocks.add(block);
+                        }
                     }
+                }
+                changed = !blocks.isEmpty();
+                for (Future<?> block : blocks) {
+                    awaitBlock(block);
                 }
             }
         } catch (RuntimeException e) {
@@ -98,15 +110,25 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Starts or blocks one waiting job when its conditions say so; true when it blocked it. */
-    private boolean decide(JobView job) {
+    /** A job's actor records a block within milliseconds; one busy longer is logged, not waited for. */
+    private void awaitBlock(Future<?> block) {
+        try {
+            block.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.accept("scheduler: a block was not recorded in time: " + e);
+        }
+    }
+
+    /** Starts or blocks one waiting job when its conditions say so; the block's completion when it blocked it. */
+    private Future<?> decide(JobView job) {
         List<String> pending = new ArrayList<>();
         for (Dependency edge : job.spec().after()) {
             EdgeStatus status = status(job, edge);
             switch (status.verdict()) {
                 case NEVER -> {
-                    jobs.block(job, "blocked: " + status.why(), status.rootCause());
-                    return true;
+                    return jobs.block(job, "blocked: " + status.why(), status.rootCause());
                 }
                 case PENDING -> pending.add(edge.job());
                 case HOLDS -> { }
@@ -115,7 +137,7 @@ public final class Scheduler implements AutoCloseable {
         if (pending.isEmpty()) {
             jobs.start(job);
         }
-        return false;
+        return null;
     }
 
     /** Where one edge of a waiting job stands. */

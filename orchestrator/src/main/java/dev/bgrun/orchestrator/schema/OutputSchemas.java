@@ -272,7 +272,10 @@ public final class OutputSchemas {
     }
 
     static CommandOutput restart() {
-        return json("The job, once its next incarnation is spawned (or waiting, for a job with after).", jobFields());
+        return json("The job, once its next incarnation is spawned (or waiting, for a job with after); restarts of one "
+                + "job run one after another.", jobFields()
+                .req("previous_incarnation", integer(0), "the incarnation current when this restart was handled")
+                .req("stopped_previous", bool(), "whether that incarnation was alive and this restart stopped it"));
     }
 
     static CommandOutput clean() {
@@ -671,7 +674,8 @@ public final class OutputSchemas {
                 .req("jobs", integer(0), "jobs it knows")
                 .req("live_jobs", integer(0), "alive ones")
                 .req("connections", integer(0), "other clients connected now (followers of tail, events, up)")
-                .req("rss_bytes", integer(0), "its own resident memory");
+                .req("rss_bytes", integer(0), "its own resident memory")
+                .req("deadlocked_threads", arrayOf(string()), "threads the JVM finds deadlocked; always empty in a healthy daemon");
     }
 
     private static Map<String, Object> state() {

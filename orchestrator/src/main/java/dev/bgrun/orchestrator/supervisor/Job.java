@@ -7,16 +7,22 @@ import dev.bgrun.orchestrator.job.JobView;
 import dev.bgrun.orchestrator.job.Transition;
 import dev.bgrun.orchestrator.job.TransitionBus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * One supervised job as the daemon knows it: identity, spec, environment and its current incarnation's
- * process facts. Persisted as {@code job.json} through {@link #toRecord()} and rebuilt by {@link #fromRecord}.
- * Guarded by its own monitor: the supervisor changes it from several threads.
+ * One supervised job: its identity and definition (immutable), and the facts of its current incarnation.
+ *
+ * <p>The facts have one writer, the job's {@link JobActor}, which changes them only on its mailbox. Everyone
+ * else reads an immutable {@link Snapshot}, published after each change; a reader never takes a lock the
+ * writer holds. Persisted as {@code job.json} (the snapshot's record) and rebuilt by {@link #fromRecord}.
  */
 public final class Job implements JobView {
     private static final int KEPT_TRANSITIONS = 50;
@@ -31,7 +37,8 @@ public final class Job implements JobView {
     final Map<String, String> baseEnv;
     final Instant createdAt;
 
-    /** Null only before the first transition, which happens before the job is visible to anyone. */
+    // ---- facts: written by the job's actor only, on its mailbox
+
     JobState state;
     String reason = "created";
     int incarnation;
@@ -41,8 +48,8 @@ public final class Job implements JobView {
     Map<String, String> setEnv = new LinkedHashMap<>();
     Long pid;
     Long pidStart;
-    Long wrapperPid;
-    Long wrapperStart;
+    Long shimPid;
+    Long shimStart;
     Instant startedAt;
     Instant readyAt;
     Instant endedAt;
@@ -55,6 +62,10 @@ public final class Job implements JobView {
     /** Where transitions are published; set by the supervisor that owns the job. */
     TransitionBus bus;
 
+    private volatile Snapshot snapshot;
+    /** Waiters for a state (wait, stop's callers); held only to wait and to notify, never while calling out. */
+    private final Object changed = new Object();
+
     Job(String id, String name, String workspace, Map<String, Object> specJson, String projectFile, String cwd,
         Map<String, String> baseEnv, Instant createdAt) {
         this.id = id;
@@ -66,6 +77,35 @@ public final class Job implements JobView {
         this.cwd = cwd;
         this.baseEnv = Map.copyOf(baseEnv);
         this.createdAt = createdAt;
+    }
+
+    /**
+     * The immutable facts of a job at one moment. A reader that needs several facts to agree (the scheduler
+     * deciding an edge) reads them from one snapshot.
+     */
+    public record Snapshot(Job job, JobState state, String reason, int incarnation, int restarts, Integer exitCode,
+                           Long pid, boolean spawned, Map<String, Object> blockedBy, Map<String, Integer> ports,
+                           Map<String, Object> view, Map<String, String> env, List<Map<String, Object>> transitions,
+                           Map<String, Object> record) implements JobView {
+        @Override
+        public String id() {
+            return job.id;
+        }
+
+        @Override
+        public String name() {
+            return job.name;
+        }
+
+        @Override
+        public String workspace() {
+            return job.workspace;
+        }
+
+        @Override
+        public JobSpec spec() {
+            return job.spec;
+        }
     }
 
     @Override
@@ -88,46 +128,88 @@ public final class Job implements JobView {
         return spec;
     }
 
-    @Override
-    public synchronized JobState state() {
-        return state;
-    }
-
-    @Override
-    public synchronized String reason() {
-        return reason;
-    }
-
-    /** The current incarnation's number: 0 before the first start. */
-    public synchronized int incarnation() {
-        return incarnation;
-    }
-
-    @Override
-    public synchronized Integer exitCode() {
-        return exitCode;
-    }
-
-    @Override
-    public synchronized boolean spawned() {
-        return startedAt != null;
-    }
-
-    @Override
-    public synchronized Map<String, Object> blockedBy() {
-        return blockedBy;
-    }
-
-    public synchronized Map<String, Integer> ports() {
-        return Map.copyOf(ports);
-    }
-
     public String projectFile() {
         return projectFile;
     }
 
-    /** Records a transition with its reason; returns false when the job is already in that state. */
-    synchronized boolean transition(JobState to, String why) {
+    /** The facts now, all from one moment. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public JobView frozen() {
+        return snapshot;
+    }
+
+    @Override
+    public JobState state() {
+        return snapshot.state;
+    }
+
+    @Override
+    public String reason() {
+        return snapshot.reason;
+    }
+
+    /** The current incarnation's number: 0 before the first start. */
+    public int incarnation() {
+        return snapshot.incarnation;
+    }
+
+    @Override
+    public Integer exitCode() {
+        return snapshot.exitCode;
+    }
+
+    @Override
+    public boolean spawned() {
+        return snapshot.spawned;
+    }
+
+    @Override
+    public Map<String, Object> blockedBy() {
+        return snapshot.blockedBy;
+    }
+
+    public Map<String, Integer> ports() {
+        return snapshot.ports;
+    }
+
+    /** The public view of the job, as list and status print it. */
+    public Map<String, Object> view(boolean withEnv) {
+        Snapshot s = snapshot;
+        Map<String, Object> m = new LinkedHashMap<>(s.view);
+        if (withEnv) {
+            m.put("env", new LinkedHashMap<>(s.env));
+        }
+        return m;
+    }
+
+    /** The recorded transitions, oldest first. */
+    public List<Map<String, Object>> transitions() {
+        return snapshot.transitions;
+    }
+
+    /** Blocks until the job's state satisfies {@code until} or the timeout passes; returns the state then. */
+    public JobState await(Predicate<JobState> until, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (!until.test(snapshot.state)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(changed, left);
+            }
+            return snapshot.state;
+        }
+    }
+
+    // ---- writer side (the actor)
+
+    /** Records a transition with its reason and publishes it; false when the job is already in that state. */
+    boolean transition(JobState to, String why) {
         if (state == to && to != JobState.RESTARTING) {
             return false;
         }
@@ -138,27 +220,27 @@ public final class Job implements JobView {
         t.put("to", to.keyword());
         t.put("reason", why);
         t.put("incarnation", incarnation);
-        transitions.add(t);
+        transitions.add(Collections.unmodifiableMap(t));
         if (transitions.size() > KEPT_TRANSITIONS) {
             transitions.removeFirst();
         }
         JobState from = state;
         state = to;
         reason = why;
-        notifyAll();
+        publish(); // readers see the new state before anyone hears of the transition
         if (bus != null) {
             bus.publish(new Transition(now, id, name, workspace, from, to, why, incarnation));
         }
         return true;
     }
 
-    /** The public view of the job, as list and status print it. */
-    public synchronized Map<String, Object> view(boolean withEnv) {
+    /** Makes the facts as they are now the snapshot readers see, and wakes waiters. */
+    void publish() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("name", name);
         m.put("workspace", workspace);
-        m.put("state", state.keyword());
+        m.put("state", state == null ? null : state.keyword());
         m.put("reason", reason);
         m.put("cmd", specJson.get("cmd"));
         m.put("pid", pid);
@@ -171,45 +253,39 @@ public final class Job implements JobView {
         m.put("started_at", str(startedAt));
         m.put("ready_at", str(readyAt));
         m.put("ended_at", str(endedAt));
-        m.put("ports", ports);
+        m.put("ports", Collections.unmodifiableMap(new LinkedHashMap<>(ports)));
         if (blockedBy != null) {
             m.put("blocked_by", blockedBy);
         }
         m.put("tags", specJson.getOrDefault("tags", List.of()));
         m.put("cwd", cwd);
         m.put("project", projectFile);
-        if (withEnv) {
-            m.put("env", environmentShown());
+        List<Map<String, Object>> history = List.copyOf(transitions);
+        Map<String, Object> record = new LinkedHashMap<>(m);
+        record.put("spec", specJson);
+        record.put("base_env", baseEnv);
+        record.put("set_env", new LinkedHashMap<>(setEnv));
+        record.put("pid_start", pidStart);
+        record.put("shim_pid", shimPid);
+        record.put("shim_start", shimStart);
+        record.put("stop_requested", stopRequested);
+        record.put("transitions", history);
+        snapshot = new Snapshot(this, state, reason, incarnation, restarts, exitCode, pid, startedAt != null,
+                blockedBy, Map.copyOf(ports), Collections.unmodifiableMap(m),
+                Collections.unmodifiableMap(environmentShown()), history, Collections.unmodifiableMap(record));
+        synchronized (changed) {
+            changed.notifyAll();
         }
-        return m;
     }
 
     /** The variables bgrun itself set for the job (its env keys and allocated ports), not the inherited ones. */
-    synchronized Map<String, String> environmentShown() {
+    private Map<String, String> environmentShown() {
         if (!setEnv.isEmpty()) {
             return new LinkedHashMap<>(setEnv);
         }
         Map<String, String> shown = new LinkedHashMap<>(spec.env());
         ports.forEach((k, v) -> shown.put(k, v.toString()));
         return shown;
-    }
-
-    /** The recorded transitions, oldest first. */
-    public synchronized List<Map<String, Object>> transitions() {
-        return List.copyOf(transitions);
-    }
-
-    synchronized Map<String, Object> toRecord() {
-        Map<String, Object> m = view(false);
-        m.put("spec", specJson);
-        m.put("base_env", baseEnv);
-        m.put("set_env", setEnv);
-        m.put("pid_start", pidStart);
-        m.put("wrapper_pid", wrapperPid);
-        m.put("wrapper_start", wrapperStart);
-        m.put("stop_requested", stopRequested);
-        m.put("transitions", List.copyOf(transitions));
-        return m;
     }
 
     @SuppressWarnings("unchecked")
@@ -224,8 +300,8 @@ public final class Job implements JobView {
         ((Map<String, Object>) r.getOrDefault("ports", Map.of())).forEach((k, v) -> job.ports.put(k, ((Number) v).intValue()));
         job.pid = num(r.get("pid"));
         job.pidStart = num(r.get("pid_start"));
-        job.wrapperPid = num(r.get("wrapper_pid"));
-        job.wrapperStart = num(r.get("wrapper_start"));
+        job.shimPid = num(r.get("shim_pid"));
+        job.shimStart = num(r.get("shim_start"));
         job.startedAt = instant(r.get("started_at"));
         job.readyAt = instant(r.get("ready_at"));
         job.endedAt = instant(r.get("ended_at"));
@@ -235,7 +311,10 @@ public final class Job implements JobView {
         ((Map<String, Object>) r.getOrDefault("set_env", Map.of())).forEach((k, v) -> job.setEnv.put(k, String.valueOf(v)));
         job.stopRequested = Boolean.TRUE.equals(r.get("stop_requested"));
         job.blockedBy = (Map<String, Object>) r.get("blocked_by");
-        job.transitions.addAll((List<Map<String, Object>>) r.getOrDefault("transitions", List.of()));
+        for (Map<String, Object> t : (List<Map<String, Object>>) r.getOrDefault("transitions", List.of())) {
+            job.transitions.add(Collections.unmodifiableMap(new LinkedHashMap<>(t)));
+        }
+        job.publish();
         return job;
     }
 

@@ -16,6 +16,7 @@ import java.lang.invoke.VarHandle;
 public final class Posix {
     public static final int ESRCH = 3;
     public static final int EPERM = 1;
+    public static final int EEXIST = 17;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -27,6 +28,11 @@ public final class Posix {
     private static final MethodHandle GETPGID = LINKER.downcallHandle(
             LINKER.defaultLookup().find("getpgid").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+
+    private static final MethodHandle MKFIFO = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mkfifo").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
             Linker.Option.captureCallState("errno"));
 
     private Posix() {
@@ -50,6 +56,21 @@ public final class Posix {
             return (int) GETPGID.invokeExact(state, pid);
         } catch (Throwable e) {
             throw new IllegalStateException("getpgid failed", e);
+        }
+    }
+
+    /** {@code mkfifo(path, mode)}; an existing file of that name is left as it is. */
+    public static void mkfifo(java.nio.file.Path path, int mode) throws java.io.IOException {
+        int errno;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path.toString()), mode);
+            errno = result == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable e) {
+            throw new IllegalStateException("mkfifo failed", e);
+        }
+        if (errno != 0 && errno != EEXIST) {
+            throw new java.io.IOException("mkfifo " + path + " failed: errno " + errno);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.bgrun.orchestrator.supervisor;
 
 import dev.bgrun.orchestrator.config.Command;
-import dev.bgrun.orchestrator.logs.LogStore;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,48 +13,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts one incarnation of a job. The process tree is:
+ * Starts one incarnation of a job through its shim. The process tree is:
  * <pre>
  *   daemon
- *     └─ sh (the wrapper: waits for the job, writes its exit status to exit.N)
- *          └─ job (its own session and process group, via setsid; writes exit.N.pid first)
+ *     └─ bgrun-shim JOBDIR N   (writes shim.N and pid.N, waits for the job, writes its exit status to exit.N)
+ *          └─ job              (its own session and process group; default signal dispositions, empty mask)
  * </pre>
- * The job writes its output straight into the log files, and the wrapper records its exit status, so
- * neither depends on the daemon: a daemon that dies and comes back finds both on disk. The wrapper lives
- * outside the job's process group, so stopping the job never kills it before it has recorded the exit.
+ * The job's argv is read from {@code argv.N} (so neither the shim's command line nor {@code pgrep -f} shows
+ * it twice); the job writes its output straight into the log files and the shim records its exit status, so
+ * neither depends on the daemon: a daemon that dies and comes back finds both on disk. The shim lives outside
+ * the job's process group, so stopping the job never kills it before it has recorded the exit. The shim
+ * reports {@code pid P} (or {@code error WHY} when the command cannot be run) on a pipe once the job's exec
+ * succeeded, so the daemon learns the pid without polling.
  */
 final class Spawner {
-    /**
-     * $1: the exit file; $2: the stdin FIFO or "-"; then the argv. The inner sh writes its own pid (which the
-     * job keeps, since setsid execs without forking in a process that is not a group leader) and then execs.
-     * The wrapper's own stderr goes to /dev/null and the job takes the log back from fd 3 itself, so the
-     * shell's "Terminated" notes (written while it still holds the job's redirections) never reach the log.
-     *
-     * <p>With a stdin FIFO, a keeper process holds its write end open, so the job never reads EOF just because
-     * no {@code send} is writing at the moment, nor because the daemon died; {@code send --eof} ends the keeper
-     * (its pid is in $1.keeper), and the job reads EOF once it has read what was sent. The keeper leaves by
-     * itself within a minute of the wrapper's end, should the wrapper be killed before it can end it.
-     */
-    private static final String WRAPPER = """
-            f=$1; in=$2; shift 2
-            k=
-            if [ "$in" != - ]; then
-              w=$$
-              ( exec 4<>"$in" 0</dev/null >/dev/null 2>&1; while kill -0 "$w"; do sleep 60 4>&-; done ) &
-              k=$!
-              echo "$k" > "$f.keeper"
-              exec 0<"$in"
-            fi
-            exec 3>&2 2>/dev/null
-            /bin/sh -c 'echo $$ > "$0"; exec 2>&3 3>&-; exec %s "$@"' "$f.pid" "$@"
-            c=$?
-            if [ -n "$k" ]; then kill "$k"; rm -f "$f.keeper"; fi
-            echo "$c" > "$f.tmp" && mv "$f.tmp" "$f"
-            """;
-    private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "setsid";
+    /** How long the shim may take to report; it does so within milliseconds unless the machine is stuck. */
+    private static final long REPORT_TIMEOUT_MS = 30_000;
 
-    /** A started incarnation: the wrapper process and the files that will tell about the job. */
-    record Spawned(Process wrapper, Path exitFile, Path pidFile) {
+    /**
+     * A started incarnation.
+     *
+     * @param shim  the shim process
+     * @param pid   the job's pid, or null when it could not be started
+     * @param error why it could not be started, or null
+     */
+    record Spawned(Process shim, Long pid, String error) {
     }
 
     private Spawner() {
@@ -62,64 +47,84 @@ final class Spawner {
         return jobDir.resolve("exit." + incarnation);
     }
 
-    /** Where the wrapper writes the pid of an incarnation's stdin keeper ($1.keeper). */
-    static Path keeperFile(Path jobDir, int incarnation) {
-        return jobDir.resolve(exitFile(jobDir, incarnation).getFileName() + ".keeper");
+    static Path pidFile(Path jobDir, int incarnation) {
+        return jobDir.resolve("pid." + incarnation);
     }
 
-    static Spawned spawn(Path jobDir, Command command, Path cwd, Map<String, String> env, boolean stdin,
+    static Path shimFile(Path jobDir, int incarnation) {
+        return jobDir.resolve("shim." + incarnation);
+    }
+
+    static Path argvFile(Path jobDir, int incarnation) {
+        return jobDir.resolve("argv." + incarnation);
+    }
+
+    /**
+     * Where the daemon records which process holds the write end of an incarnation's stdin FIFO (the shim):
+     * send --eof signals it and removes the file.
+     */
+    static Path keeperFile(Path jobDir, int incarnation) {
+        return jobDir.resolve("stdin." + incarnation + ".keeper");
+    }
+
+    static Spawned spawn(Path shim, Path jobDir, Command command, Path cwd, Map<String, String> env, boolean stdin,
                          int incarnation) throws IOException {
-        Path exitFile = exitFile(jobDir, incarnation);
-        Files.deleteIfExists(exitFile);
-        Path pidFile = jobDir.resolve(exitFile.getFileName() + ".pid");
-        Files.deleteIfExists(pidFile);
-        String fifo = "-";
-        if (stdin) {
-            Path path = jobDir.resolve("stdin.fifo");
-            if (!Files.exists(path)) {
-                Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).start();
-                try {
-                    if (mkfifo.waitFor() != 0) {
-                        throw new IOException("mkfifo " + path + " failed");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted");
-                }
-            }
-            fifo = path.toString();
+        for (Path stale : List.of(exitFile(jobDir, incarnation), pidFile(jobDir, incarnation), shimFile(jobDir, incarnation))) {
+            Files.deleteIfExists(stale);
         }
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER.formatted(SETSID), "bgrun-wrapper",
-                exitFile.toString(), fifo));
-        argv.addAll(command.processArgv());
+        writeArgv(argvFile(jobDir, incarnation), command.processArgv());
+        List<String> argv = new ArrayList<>(List.of(shim.toString(), jobDir.toString(), Integer.toString(incarnation)));
+        if (stdin) {
+            Path fifo = jobDir.resolve("stdin.fifo");
+            if (!Files.exists(fifo)) {
+                Posix.mkfifo(fifo, 0600);
+            }
+            argv.add("stdin");
+        }
         ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(jobDir.resolve(LogStore.STDOUT).toFile()));
-        builder.redirectError(ProcessBuilder.Redirect.appendTo(jobDir.resolve(LogStore.STDERR).toFile()));
-        return new Spawned(builder.start(), exitFile, pidFile);
-    }
-
-    /** The job's pid once the wrapper wrote it, or null if the job ended (or the wrapper died) first. */
-    static Long awaitPid(Spawned spawned, long timeoutMillis) throws InterruptedException {
-        long begun = System.nanoTime();
-        long deadline = begun + timeoutMillis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            Long pid = readNumber(spawned.pidFile());
-            if (pid != null) {
-                return pid;
-            }
-            if (!spawned.wrapper().isAlive()) {
-                return readNumber(spawned.pidFile());
-            }
-            // A job's pid is usually there within a few milliseconds: look often then, rarely after.
-            Thread.sleep(System.nanoTime() - begun < 100_000_000 ? 1 : 20);
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        String report = readReport(process.getInputStream());
+        if (report.startsWith("pid ")) {
+            return new Spawned(process, Long.parseLong(report.substring(4).strip()), null);
         }
-        return null;
+        String error = report.startsWith("error ") ? report.substring(6) : "the shim ended without reporting ("
+                + (report.isEmpty() ? "no answer" : report) + ")";
+        return new Spawned(process, null, error);
     }
 
-    /** The number a wrapper file holds, or null when it is missing or not yet complete. */
+    /** The argv as NUL-terminated strings, written atomically. */
+    private static void writeArgv(Path file, List<String> argv) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String arg : argv) {
+            out.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, out.toByteArray());
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The shim's one report line (without its newline), or what it wrote before closing the pipe. */
+    private static String readReport(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + REPORT_TIMEOUT_MS * 1_000_000;
+        try (in) {
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                line.write(b);
+                if (line.size() > 4096 || System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The number a shim file holds, or null when it is missing or not yet complete. */
     static Long readNumber(Path file) {
         try {
             String text = Files.readString(file).strip();

@@ -37,7 +37,7 @@ final class Stopper {
     /**
      * Stops the tree whose group leader is {@code pid} (started at {@code start}).
      *
-     * @param ended true once the job's main process has ended (the wrapper noticed)
+     * @param ended true once the job's main process has ended (its shim exited)
      * @return true when no process of the tree is left
      */
     static boolean stop(long pid, long start, String signal, Duration grace, BooleanSupplier ended)

@@ -1,0 +1,672 @@
+package dev.bgrun.orchestrator.supervisor;
+
+import dev.bgrun.orchestrator.config.Command;
+import dev.bgrun.orchestrator.config.JobKeys;
+import dev.bgrun.orchestrator.config.JobSpec;
+import dev.bgrun.orchestrator.config.JsonSpecs;
+import dev.bgrun.orchestrator.config.RestartPolicy;
+import dev.bgrun.orchestrator.config.Signals;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.logs.LogLine;
+import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.readiness.PortProbe;
+import dev.bgrun.orchestrator.readiness.Readiness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The one writer of a job: its lifecycle as a state machine whose messages (requests from clients and the
+ * scheduler; events from the shim, timers, readiness rules, health checks and limits) are handled one at a
+ * time, in order, on the job's {@link Mailbox}. Every event names the incarnation it is about; one about an
+ * incarnation that is no longer current, or already settled, is dropped.
+ *
+ * <p>A stop runs inside its message: signal, grace, KILL, and a check that no process of the tree is left,
+ * then the incarnation is settled. So a request that arrives meanwhile (run, restart, another stop) waits
+ * behind it and sees the job as the stop left it: never half-stopped, never two incarnations alive.
+ *
+ * <p>Fields below the mailbox are touched only by messages; the actor calls other components (the log store,
+ * the store, the bus) without holding any lock.
+ */
+final class JobActor {
+    final String id;
+    final Mailbox mailbox;
+    final LogStore logs;
+    private final Supervisor sv;
+    private final Path dir;
+    /** The current job object; replaced (same id) when a run brings a new definition. Written on the mailbox. */
+    private volatile Job job;
+    volatile WatchKey watch;
+
+    // ---- mailbox-only state of the current incarnation
+    private Process shim;
+    private ScheduledFuture<?> restartTimer;
+    private ScheduledFuture<?> runtimeLimit;
+    private ScheduledFuture<?> readyTimeout;
+    private ScheduledFuture<?> health;
+    private Consumer<LogLine> readinessListener;
+    private Readiness readiness;
+    Map<String, String> env = Map.of();
+    private Instant incarnationStart;
+    private String failReason;
+    private int streak;
+    private int healthFailures;
+    /** The highest incarnation whose end has been settled: later events about it are stale. */
+    private int settled;
+    private boolean removed;
+
+    /** Deferred log indexing (see Supervisor.catchUp); its own leaf lock, never held while calling out. */
+    final Object indexLock = new Object();
+    ScheduledFuture<?> deferredIndex;
+    long firstDeferredAt;
+
+    JobActor(String id, Supervisor sv) {
+        this.id = id;
+        this.sv = sv;
+        this.dir = sv.root().jobDir(id);
+        this.mailbox = new Mailbox(id, sv.log());
+        this.logs = new LogStore(dir);
+    }
+
+    /** The current job, or null before the first run message has been handled. */
+    Job job() {
+        return job;
+    }
+
+    /** Installs a job read back from disk (before any message can arrive). */
+    void adoptRecord(Job recovered) {
+        recovered.bus = sv.transitions();
+        job = recovered;
+        settled = recovered.state.terminal() ? recovered.incarnation : recovered.incarnation - 1;
+        applyLogLimits();
+    }
+
+    // =====================================================================================================
+    // Requests (each runs as one message)
+
+    /**
+     * Runs the request on this job: an alive job is returned as it is (unless the request replaces it), else
+     * a job with this definition starts (or waits for its {@code after} conditions). With {@code launchNow}
+     * false the new incarnation is only prepared (starting, on disk) and {@link #launch} follows as a later
+     * message: a group registers every member before any process exists. Null when the actor was removed.
+     */
+    Supervisor.Started run(RunRequest request, boolean launchNow) {
+        if (removed) {
+            return null;
+        }
+        Job existing = job;
+        if (existing != null && existing.state.alive() && !request.replace()) {
+            return new Supervisor.Started(existing, true);
+        }
+        if (existing != null && existing.state.alive()) {
+            stopNow();
+        }
+        String name = request.name() != null ? request.name() : id;
+        Job fresh = new Job(id, name, request.workspace(), JsonSpecs.setKeys(JsonSpecs.read(name, request.spec(), "job spec")),
+                request.projectFile(), request.cwd(), request.callerEnv(),
+                existing != null ? existing.createdAt : Instant.now());
+        fresh.bus = sv.transitions();
+        if (existing != null) {
+            fresh.incarnation = existing.incarnation;
+            fresh.transitions.addAll(existing.transitions);
+        }
+        job = fresh;
+        streak = 0;
+        if (!fresh.spec.after().isEmpty()) {
+            awaitDependencies();
+            persist();
+            sv.scheduler().poke();
+            return new Supervisor.Started(fresh, false);
+        }
+        int incarnation = prepare();
+        if (launchNow) {
+            launch(incarnation);
+        }
+        return new Supervisor.Started(fresh, false);
+    }
+
+    /** What a stop did. */
+    record StopResult(boolean stopped, String state) {
+    }
+
+    /** Stops the job; answers once no process of its tree is left and the stop is recorded. */
+    StopResult stop() {
+        Job j = job;
+        if (j == null || j.state.terminal()) {
+            return new StopResult(false, j == null ? null : j.state.keyword());
+        }
+        stopNow();
+        return new StopResult(true, job.state.keyword());
+    }
+
+    /** What a restart did: the incarnation it ended (if alive) and the one it began. */
+    record RestartResult(Job job, int previousIncarnation, boolean stoppedPrevious) {
+    }
+
+    /** Stops the job if alive, then starts a new incarnation (or waits again for its conditions). */
+    RestartResult restart() {
+        Job j = job;
+        int before = j.incarnation;
+        boolean wasAlive = j.state.alive();
+        stopNow();
+        streak = 0;
+        j.restarts = 0; // a manual restart gives max-restarts a fresh budget
+        if (!j.spec.after().isEmpty()) {
+            awaitDependencies(); // its conditions are checked again, like on a first run
+            persist();
+            sv.scheduler().poke();
+        } else {
+            launch(prepare());
+        }
+        return new RestartResult(j, before, wasAlive);
+    }
+
+    /** Removes an ended job: its record, logs and timers. */
+    boolean remove() {
+        Job j = job;
+        if (removed) {
+            return false;
+        }
+        if (j != null && j.state.alive()) {
+            throw new BgrunException(ErrorType.InvalidState, "job " + j.name + " is " + j.state.keyword(), "stop it first");
+        }
+        removed = true;
+        cancelTimers();
+        sv.forget(this);
+        logs.close();
+        sv.store().delete(id);
+        return true;
+    }
+
+    /** From the scheduler: the conditions of a waiting job hold. */
+    void startWaiting() {
+        Job j = job;
+        if (removed || j == null || j.state != JobState.WAITING) {
+            return;
+        }
+        launch(prepare());
+    }
+
+    /** From the scheduler: a condition of a waiting job can no longer hold. */
+    void block(String reason, Map<String, Object> rootCause) {
+        Job j = job;
+        if (removed || j == null || j.state != JobState.WAITING) {
+            return;
+        }
+        j.blockedBy = rootCause;
+        j.endedAt = Instant.now();
+        j.transition(JobState.BLOCKED, reason);
+        persist();
+    }
+
+    // =====================================================================================================
+    // Events (each names its incarnation)
+
+    /** The shim of incarnation {@code n} ended: the job's main process has exited and its status is on disk. */
+    void exited(int n) {
+        if (current(n)) {
+            settle(n);
+        }
+    }
+
+    /** Every readiness rule of incarnation {@code n} held. */
+    void ready(int n, String why) {
+        Job j = job;
+        if (!current(n) || j.state != JobState.RUNNING) {
+            return;
+        }
+        j.readyAt = Instant.now();
+        j.transition(JobState.READY, why);
+        dropReadiness();
+        if (readyTimeout != null) {
+            readyTimeout.cancel(false);
+        }
+        persist();
+        health = Watches.health(this, sv, n);
+    }
+
+    /** A limit, the readiness deadline or the health threshold fails incarnation {@code n}. */
+    void fail(int n, String reason) {
+        Job j = job;
+        if (!current(n) || !j.state.alive() || j.pid == null) {
+            return;
+        }
+        failReason = reason;
+        sv.log().accept("job " + id + " (" + j.name + "): " + reason);
+        killTree();
+        settle(n);
+    }
+
+    /** The ready-timeout of incarnation {@code n} passed: fails it unless it became ready meanwhile. */
+    void readyDeadline(int n, Readiness rules, Duration timeout) {
+        if (current(n) && job.state == JobState.RUNNING) {
+            fail(n, "not ready within ready-timeout (" + dev.bgrun.orchestrator.config.Durations.format(timeout)
+                    + "): " + String.join(", ", rules.pending()) + " did not hold");
+        }
+    }
+
+    /** One round of health checks of incarnation {@code n} ended; {@code failed} names the checks that failed. */
+    void healthChecked(int n, List<String> failed) {
+        Job j = job;
+        if (!current(n) || j.state != JobState.READY) {
+            return;
+        }
+        healthFailures = failed.isEmpty() ? 0 : healthFailures + 1;
+        if (failed.isEmpty()) {
+            return;
+        }
+        int threshold = j.spec.get(JobKeys.HEALTH_THRESHOLD);
+        sv.healthEvent(j, healthFailures, threshold, failed, n);
+        if (healthFailures >= threshold) {
+            fail(n, "health check failed " + healthFailures + " times in a row: " + String.join(", ", failed));
+        }
+    }
+
+    /** The backoff of a restart after incarnation {@code n} has passed. */
+    void restartDue(int n) {
+        Job j = job;
+        if (removed || j.incarnation != n || j.state != JobState.RESTARTING || j.stopRequested) {
+            return;
+        }
+        j.restarts++;
+        launch(prepare());
+    }
+
+    private boolean current(int n) {
+        Job j = job;
+        return !removed && j != null && j.incarnation == n && settled < n;
+    }
+
+    // =====================================================================================================
+    // One incarnation
+
+    /** Puts the job in waiting; the scheduler starts it when its conditions hold. */
+    private void awaitDependencies() {
+        Job j = job;
+        List<String> parts = j.spec.after().stream()
+                .map(edge -> edge.job() + (edge.condition() == null ? "" : " (" + edge.condition().keyword() + ")")).toList();
+        j.blockedBy = null;
+        j.stopRequested = false;
+        j.startedAt = j.readyAt = j.endedAt = null;
+        j.transition(JobState.WAITING, "waiting for " + String.join(", ", parts));
+    }
+
+    /**
+     * Begins a new incarnation: numbers it, clears the last one's facts, moves to starting and saves that
+     * (write-ahead: the intent is on disk before any process exists).
+     */
+    private int prepare() {
+        Job j = job;
+        logs.catchUp(j.incarnation, true); // what the last incarnation wrote is its own
+        applyLogLimits();
+        settled = Math.max(settled, j.incarnation);
+        j.incarnation++;
+        int n = j.incarnation;
+        j.stopRequested = false;
+        j.exitCode = null;
+        j.signal = null;
+        j.blockedBy = null;
+        j.pid = j.pidStart = j.shimPid = j.shimStart = null;
+        j.startedAt = j.readyAt = j.endedAt = null;
+        shim = null;
+        failReason = null;
+        healthFailures = 0;
+        incarnationStart = Instant.now();
+        j.transition(JobState.STARTING, n == 1 ? "starting" : "starting incarnation " + n);
+        persist();
+        return n;
+    }
+
+    /** Spawns incarnation {@code n} (prepared before) and arms its readiness and limits. */
+    void launch(int n) {
+        Job j = job;
+        if (removed || j.incarnation != n || j.state != JobState.STARTING) {
+            return; // stopped (or restarted) between prepare and launch
+        }
+        Spawner.Spawned spawned;
+        try {
+            env = Launcher.environment(sv, j);
+            Command cmd = Launcher.interpolate(sv, j, j.spec.cmd(), env);
+            Path cwd = Path.of(j.cwd);
+            if (!Files.isDirectory(cwd)) {
+                throw new IOException("working directory " + cwd + " does not exist");
+            }
+            String readyPort = j.spec.get(JobKeys.READY_WHEN_PORT);
+            if (readyPort != null) {
+                int port = Launcher.port(sv, j, readyPort, env);
+                if (PortProbe.accepting(port)) {
+                    // A stale server on the port would make the new job look ready at once.
+                    throw new IOException("port " + port + " already accepts connections (another process holds it), "
+                            + "so ready-when-port could not tell this job is ready");
+                }
+            }
+            spawned = Spawner.spawn(sv.shim(), dir, cmd, cwd, env, j.spec.get(JobKeys.STDIN), n);
+        } catch (IOException | RuntimeException e) {
+            couldNotStart(n, e.getMessage());
+            return;
+        }
+        shim = spawned.shim();
+        j.shimPid = shim.pid();
+        j.shimStart = ProcStat.startTime(j.shimPid);
+        shim.onExit().thenRun(() -> mailbox.post(() -> exited(n)));
+        if (spawned.error() != null) {
+            j.exitCode = 127;
+            couldNotStart(n, spawned.error());
+            return;
+        }
+        j.pid = spawned.pid();
+        j.pidStart = ProcStat.startTime(j.pid);
+        j.startedAt = Instant.now();
+        if (j.spec.get(JobKeys.STDIN)) {
+            writeKeeper(n, j.shimPid);
+        }
+        j.transition(JobState.RUNNING, "spawned pid " + j.pid);
+        persist();
+        arm(n);
+    }
+
+    private void couldNotStart(int n, String why) {
+        Job j = job;
+        settled = n;
+        j.endedAt = Instant.now();
+        j.transition(JobState.FAILED, "could not start: " + why);
+        persist();
+    }
+
+    /** The runtime limit, readiness and (once ready) health of incarnation {@code n}. */
+    private void arm(int n) {
+        Job j = job;
+        JobSpec spec = j.spec;
+        Duration sinceStart = Duration.between(incarnationStart, Instant.now());
+        Duration maxRuntime = spec.get(JobKeys.MAX_RUNTIME_MS);
+        if (maxRuntime != null) {
+            runtimeLimit = sv.timers().schedule(() -> mailbox.post(() -> fail(n,
+                            "ran longer than max-runtime-ms (" + dev.bgrun.orchestrator.config.Durations.format(maxRuntime) + ")")),
+                    Math.max(0, maxRuntime.minus(sinceStart).toMillis()), TimeUnit.MILLISECONDS);
+        }
+        if (j.state == JobState.READY) {
+            health = Watches.health(this, sv, n);
+            return;
+        }
+        if (j.state != JobState.RUNNING || spec.oneshot()) {
+            return;
+        }
+        if (spec.readinessRules().isEmpty()) {
+            ready(n, "no readiness rule: ready once spawned");
+            return;
+        }
+        readiness = Watches.readiness(this, sv, n);
+        readinessListener = Watches.lineListener(readiness, n);
+        if (readinessListener != null) {
+            logs.addListener(readinessListener);
+            // Lines written before the listener was added: from the incarnation's first line.
+            logs.catchUp(n, false);
+            for (LogLine line : logs.range(logs.lineCount() - 5000, 5000)) {
+                readinessListener.accept(line);
+            }
+        }
+        readiness.start(sv.timers());
+        Duration timeout = spec.readyTimeout();
+        Readiness rules = readiness;
+        readyTimeout = sv.timers().schedule(() -> mailbox.post(() -> readyDeadline(n, rules, timeout)),
+                Math.max(0, timeout.minus(sinceStart).toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Settles incarnation {@code n}, whose main process has ended: its exit status from disk, the state it
+     * ends in, and a restart if its policy asks for one.
+     */
+    private void settle(int n) {
+        Job j = job;
+        Instant ended = Instant.now(); // before indexing the last output, which may take a while
+        awaitShim();
+        Long code = Spawner.readNumber(Spawner.exitFile(dir, n));
+        if (code == null && !j.stopRequested && failReason == null && j.pid != null
+                && ProcStat.alive(j.pid, j.pidStart == null ? -1 : j.pidStart) && ShimProcesses.belongsTo(j.pid, id, n)) {
+            // The shim was killed but the job runs on: its end could never be recorded, so it is stopped.
+            failReason = "its bgrun-shim was killed, so its exit could not be recorded; stopped it";
+            killTree();
+        }
+        logs.catchUp(n, true);
+        settled = n;
+        cancelTimers();
+        j.endedAt = ended;
+        j.exitCode = code == null ? null : code.intValue();
+        j.signal = code != null && code > 128 && code <= 128 + Signals.names().size()
+                ? Signals.names().get((int) (code - 129)) : null;
+        String why = exitReason(j);
+        JobState end = j.stopRequested ? JobState.STOPPED
+                : failReason == null && j.spec.succeeded(j.exitCode) ? JobState.EXITED : JobState.FAILED;
+        if (!j.stopRequested && shouldRestart(j.spec, end, j.restarts)) {
+            Duration ran = Duration.between(incarnationStart, ended);
+            streak = Backoff.stable(ran, j.spec.get(JobKeys.BACKOFF_MAX_MS)) ? 0 : streak + 1;
+            Duration delay = Backoff.delay(j.spec.get(JobKeys.BACKOFF_MS), j.spec.get(JobKeys.BACKOFF_MAX_MS), streak - 1);
+            j.transition(JobState.RESTARTING, why + "; restart " + (j.restarts + 1) + " in " + delay.toMillis() + "ms");
+            persist();
+            scheduleRestart(n, delay);
+            return;
+        }
+        Integer max = j.spec.get(JobKeys.MAX_RESTARTS);
+        boolean gaveUp = !j.stopRequested && max != null && j.restarts >= max && shouldRestart(j.spec, end, -1);
+        if (gaveUp && end == JobState.EXITED) {
+            end = JobState.FAILED; // restart = "always" ran out of restarts: the job did not stay up
+        }
+        j.transition(end, gaveUp ? why + "; gave up after " + j.restarts + " restarts (max-restarts)" : why);
+        persist();
+    }
+
+    void scheduleRestart(int n, Duration delay) {
+        restartTimer = sv.timers().schedule(() -> mailbox.post(() -> restartDue(n)), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits (bounded) for the shim to end, so its exit file is complete. */
+    private void awaitShim() {
+        Job j = job;
+        try {
+            if (shim != null) {
+                shim.waitFor(5, TimeUnit.SECONDS);
+            } else if (j.shimPid != null) {
+                long start = j.shimStart == null ? -1 : j.shimStart;
+                Stopper.waitUntil(() -> !ProcStat.alive(j.shimPid, start), Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the current incarnation as the user asked: returns once no process of its tree is left and the
+     * end is recorded (stopped). A job with no process (waiting, restarting, not launched yet) just stops.
+     */
+    private void stopNow() {
+        Job j = job;
+        if (j.state.terminal()) {
+            return;
+        }
+        j.stopRequested = true;
+        cancelTimers();
+        int n = j.incarnation;
+        if (j.state == JobState.RESTARTING || j.state == JobState.WAITING || j.pid == null) {
+            settled = Math.max(settled, n);
+            j.endedAt = Instant.now();
+            j.transition(JobState.STOPPED, "stopped by user");
+            persist();
+            return;
+        }
+        killTree();
+        settle(n);
+    }
+
+    /** stop-signal to the job's group, its grace, then KILL to the group and any escaped descendant. */
+    private void killTree() {
+        Job j = job;
+        if (j.pid == null) {
+            return;
+        }
+        Long shimPid = j.shimPid;
+        long shimStart = j.shimStart == null ? -1 : j.shimStart;
+        try {
+            boolean gone = Stopper.stop(j.pid, j.pidStart == null ? -1 : j.pidStart, j.spec.get(JobKeys.STOP_SIGNAL),
+                    j.spec.get(JobKeys.STOP_TIMEOUT), () -> shimPid == null || !ProcStat.alive(shimPid, shimStart));
+            if (!gone) {
+                sv.log().accept("job " + id + ": processes of its tree were still alive after KILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void cancelTimers() {
+        for (ScheduledFuture<?> f : new ScheduledFuture<?>[]{restartTimer, runtimeLimit, readyTimeout, health}) {
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
+        restartTimer = runtimeLimit = readyTimeout = health = null;
+        dropReadiness();
+    }
+
+    private void dropReadiness() {
+        if (readinessListener != null) {
+            logs.removeListener(readinessListener);
+            readinessListener = null;
+        }
+        if (readiness != null) {
+            readiness.cancel();
+            readiness = null;
+        }
+    }
+
+    private String exitReason(Job j) {
+        if (j.stopRequested) {
+            return "stopped by user";
+        }
+        if (failReason != null) {
+            return failReason;
+        }
+        if (j.exitCode == null) {
+            return "exit status unknown (the shim ended without recording it)";
+        }
+        if (j.signal != null) {
+            return "killed by signal SIG" + j.signal + " (exit status " + j.exitCode + ")";
+        }
+        return "exited with code " + j.exitCode;
+    }
+
+    /** {@code restarts < 0} asks whether the policy alone would restart. */
+    private static boolean shouldRestart(JobSpec spec, JobState end, int restarts) {
+        RestartPolicy policy = spec.restart();
+        boolean wanted = switch (policy) {
+            case NEVER -> false;
+            case ON_FAILURE, ON_CRASH -> end == JobState.FAILED;
+            case ALWAYS -> end == JobState.FAILED || end == JobState.EXITED;
+        };
+        Integer max = spec.get(JobKeys.MAX_RESTARTS);
+        return wanted && (restarts < 0 || max == null || restarts < max);
+    }
+
+    private void applyLogLimits() {
+        Job j = job;
+        logs.limits(j.spec.get(JobKeys.LOG_MAX_SIZE_MB) * 1024L * 1024L, j.spec.get(JobKeys.LOG_MAX_FILES));
+    }
+
+    private void writeKeeper(int n, long pid) {
+        try {
+            Files.writeString(Spawner.keeperFile(dir, n), pid + "\n");
+        } catch (IOException e) {
+            sv.log().accept("job " + id + ": cannot write its stdin keeper file: " + e.getMessage());
+        }
+    }
+
+    void persist() {
+        try {
+            sv.store().save(id, job.snapshot().record());
+        } catch (RuntimeException e) {
+            sv.log().accept("cannot persist job " + id + ": " + e.getMessage());
+        }
+    }
+
+    // =====================================================================================================
+    // Recovery: what a dead daemon left (runs as a message, before the scheduler resumes)
+
+    /**
+     * Rebuilds the truth about the recorded incarnation: its shim still runs (adopt it), it ended while no
+     * daemon watched (settle from its exit file), it was recorded but never spawned (start it now), or its job
+     * runs without a shim (stop it: its exit could never be known).
+     */
+    void recover() {
+        Job j = job;
+        if (!j.state.alive() || j.state == JobState.WAITING) {
+            return;
+        }
+        int n = j.incarnation;
+        incarnationStart = j.startedAt != null ? j.startedAt : Instant.now();
+        if (j.state == JobState.RESTARTING) {
+            settled = n;
+            scheduleRestart(n, Duration.ZERO);
+            return;
+        }
+        try {
+            env = Launcher.environment(sv, j);
+        } catch (IOException | RuntimeException e) {
+            sv.log().accept("job " + id + ": cannot rebuild its environment: " + e.getMessage());
+        }
+        ShimProcesses.Found found = ShimProcesses.find(sv.root().dir(), dir, n, j.shimPid, j.shimStart);
+        if (j.pid == null) {
+            j.pid = Spawner.readNumber(Spawner.pidFile(dir, n));
+            j.pidStart = j.pid == null ? null : ProcStat.startTime(j.pid);
+        }
+        if (found != null) {
+            j.shimPid = found.pid();
+            j.shimStart = found.start();
+            sv.log().accept("re-adopting job " + id + " (" + j.name + "), pid " + j.pid);
+            ProcessHandle.of(found.pid()).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
+                    .thenRun(() -> mailbox.post(() -> exited(n)));
+            if (j.state == JobState.STARTING && j.pid != null) {
+                j.startedAt = Instant.now();
+                j.transition(JobState.RUNNING, "spawned pid " + j.pid + " (re-adopted)");
+            }
+            persist();
+            arm(n);
+            return;
+        }
+        if (Files.exists(Spawner.exitFile(dir, n))) {
+            settle(n); // it ended while no daemon watched: its exit file says how
+            return;
+        }
+        if (j.state == JobState.STARTING && j.pid == null) {
+            // Recorded, never spawned: the daemon died in between. Start it now, as was asked.
+            settled = n;
+            launch(prepare());
+            return;
+        }
+        settle(n); // ended with no record of how, or runs on without its shim (settle stops it)
+    }
+
+    /** Kills a stray incarnation {@code n} of this job (a twin nobody records): its tree, then its shim. */
+    void killStray(int n, long shimPid) {
+        Long pid = Spawner.readNumber(Spawner.pidFile(dir, n));
+        Job j = job;
+        sv.log().accept("job " + id + ": stopping stray incarnation " + n + " (shim " + shimPid + ", pid " + pid + ")");
+        try {
+            if (pid != null && ShimProcesses.belongsTo(pid, id, n)) { // never a reused pid
+                Stopper.stop(pid, ProcStat.startTime(pid), "KILL", Duration.ZERO, () -> true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Posix.kill((int) shimPid, 9);
+    }
+}
