@@ -26,7 +26,7 @@ for v in rounds runs big; do
     exit 2
   fi
 done
-[ "$big" -ge 200 ] || { echo "many-jobs.sh: BIG must be at least 200" >&2; exit 2; }
+[ "$big" -gt 200 ] || { echo "many-jobs.sh: BIG must be more than 200 (it adds jobs 200..BIG-1)" >&2; exit 2; }
 n=200
 warmups=2
 factor=0.5
@@ -43,27 +43,7 @@ sleep_bin="$(command -v sleep)"
 bench_client_build
 client() { bench_client "$@"; }
 
-# An ecosystem file of apps NAME_PREFIX FROM..TO-1, each `sleep 600`.
-ecosystem() {
-  local file="$1" prefix="$2" from="$3" to="$4" i
-  {
-    echo "module.exports = { apps: ["
-    for ((i = from; i < to; i++)); do
-      echo "  { name: \"$prefix$i\", script: \"$sleep_bin\", args: \"600\", interpreter: \"none\" },"
-    done
-    echo "] };"
-  } >"$file"
-}
-
-# Live jobs per bgrun list, and online processes per pm2 jlist.
-bgrun_live() { bg list | grep -cE '"state":"(ready|running|starting)"' || true; }
-pm2_online() {
-  "$PM2" jlist 2>/dev/null | python3 -c '
-import json, sys
-text = sys.stdin.read()
-data = json.loads(text[text.index("["):]) if "[" in text else []
-print(sum(1 for p in data if p["pm2_env"]["status"] == "online"))'
-}
+# ecosystem, bgrun_live, pm2_online and ms_between come from lib/common.sh.
 
 # RSS of a process, and of its children that are not `sleep`, in KiB: "rss children_n children_rss children_pss"
 rss_of() {
@@ -95,8 +75,6 @@ print(field(pid, "VmRSS"), len(kids), sum(field(k, "VmRSS") for k in kids),
       sum(field(k, "Pss", "smaps_rollup") for k in kids))
 EOF
 }
-
-ms_between() { echo "$(( ($2 - $1) / 1000 )).$(printf '%03d' $(( ($2 - $1) % 1000 )))"; }
 
 # Start the daemon untimed.
 bg list >/dev/null || bench_die "bgrun list failed"

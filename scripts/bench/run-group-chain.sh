@@ -70,8 +70,6 @@ bg list >/dev/null || bench_die "bgrun list failed"
 bgrun_daemon_pid
 [ -n "$DAEMON_PID" ] || bench_die "no daemon after bgrun list"
 
-ms_between() { echo "$(( ($2 - $1) / 1000 )).$(printf '%03d' $(( ($2 - $1) % 1000 )))"; }
-
 # The CLI's fixed cost next to the daemon: `bgrun list` (no jobs), and `config check` of the chain file (the
 # TOML read and checked, no daemon).
 first_file="$(chain_file "${variants%% *}")"

@@ -8,6 +8,9 @@
 # bench_client ...  a one-connection Java client (lib/BenchClient.java; bench_client_build compiles it).
 # bg ARGS...        runs the CLI the way an installed bgrun does (scripts/lib/run-jar.sh: C1 + AOT cache).
 # pm2_setup         installs pm2@latest from npm into the temp dir; sets PM2 (empty when unavailable).
+# ecosystem FILE PREFIX FROM TO   writes a pm2 ecosystem file of apps PREFIX{FROM..TO-1}, each `sleep 600`.
+# bgrun_live, pm2_online          live jobs per `bgrun list`, online processes per `pm2 jlist`.
+# ms_between T0 T1  milliseconds (3 decimals) between two now_us readings.
 # Environment: BGRUN_JAR, BENCH_NO_PM2=1 (skip pm2), BENCH_KEEP=1 (keep the temp dir),
 #              BENCH_LOG_DIR=DIR (copy daemon.log and pm2.log there before the temp dir goes).
 
@@ -112,6 +115,32 @@ pm2_setup() {
 pm2_god_pid() {
   [ -n "$PM2" ] && [ -f "$PM2_HOME/pm2.pid" ] && cat "$PM2_HOME/pm2.pid"
 }
+
+# An ecosystem file of apps NAME_PREFIX FROM..TO-1, each `sleep 600` (run directly, no interpreter).
+ecosystem() {
+  local file="$1" prefix="$2" from="$3" to="$4" sleep_path i
+  sleep_path="$(command -v sleep)"
+  {
+    echo "module.exports = { apps: ["
+    for ((i = from; i < to; i++)); do
+      echo "  { name: \"$prefix$i\", script: \"$sleep_path\", args: \"600\", interpreter: \"none\" },"
+    done
+    echo "] };"
+  } >"$file"
+}
+
+# Live jobs per bgrun list (every workspace), and online processes per pm2 jlist.
+bgrun_live() { bg list | grep -cE '"state":"(ready|running|starting)"' || true; }
+pm2_online() {
+  "$PM2" jlist 2>/dev/null | python3 -c '
+import json, sys
+text = sys.stdin.read()
+data = json.loads(text[text.index("["):]) if "[" in text else []
+print(sum(1 for p in data if p["pm2_env"]["status"] == "online"))'
+}
+
+# Milliseconds, with three decimals, from now_us reading $1 to now_us reading $2.
+ms_between() { echo "$(( ($2 - $1) / 1000 )).$(printf '%03d' $(( ($2 - $1) % 1000 )))"; }
 
 # Sets DAEMON_PID to the daemon's pid (from `daemon status`; empty when not running) and remembers it for the
 # final check. Not for $(...): the memory would stay in the subshell.

@@ -8,8 +8,9 @@
  *
  * Files in JOBDIR (every numbered one written atomically: NAME.tmp, then rename):
  *   argv.N      read:  the job's argv, NUL-terminated strings (the file ends with a NUL)
- *   shim.N      written first: the shim's pid (the target of `send --eof`, SIGUSR1)
- *   pid.N       written after the fork, before the exec is known to have worked: the job's pid
+ *   shim.N      the shim's pid, and
+ *   pid.N       the job's pid: both written just after the report line (off the daemon's critical path),
+ *               for a daemon that must find them again after a crash
  *   exit.N      written last: the job's exit code (128 + signal if it was killed), decimal and "\n"
  *   stdout.log, stderr.log   appended to by the job itself
  *   stdin.fifo  with `stdin`: the job's fd 0; the shim holds a write end (the keeper) until SIGUSR1
@@ -19,7 +20,8 @@
  *
  * The job runs in its own session (setsid), with default signal dispositions and an empty signal mask,
  * whatever the daemon's were. The shim stays in the caller's session, so signals to the job's process
- * group never reach it, and it ignores SIGPIPE so a daemon that died (its report pipe closed) cannot kill it.
+ * group never reach it; it ignores SIGPIPE so a daemon that died (its report pipe closed) cannot kill it, and
+ * HUP, INT, QUIT and TERM, which are meant for a terminal or the daemon's group (KILL still ends it).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -320,11 +322,6 @@ int main(int argc, char **argv) {
     }
     tidy_fds();
 
-    /* 2. Who we are, for `send --eof`. */
-    if (write_number(shim_path, (long) getpid(), 0) < 0) {
-        return fail_errno("cannot write", shim_path);
-    }
-
     /* 3. Whatever the daemon's starter ignored or blocked, the job must not inherit. */
     reset_signals();
 
@@ -417,9 +414,6 @@ int main(int argc, char **argv) {
     keeper_fd = keeper;
     sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 
-    if (write_number(pid_path, (long) child, 0) < 0) {
-        /* The report line still carries the pid. */
-    }
     int exec_errno = 0;
     ssize_t got;
     do {
@@ -433,6 +427,11 @@ int main(int argc, char **argv) {
         snprintf(line, sizeof line, "pid %ld", (long) child);
     }
     report(line);
+    /* After the report, off the daemon's critical path: a daemon that dies before it saved what the report
+     * said starts again long after these files exist (recovery finds the shim and the job by them). */
+    if (write_number(shim_path, (long) getpid(), 0) < 0 || write_number(pid_path, (long) child, 0) < 0) {
+        /* The report line carried the pid; recovery can still find the shim by its command line. */
+    }
     dup2(null_out, STDOUT_FILENO);
     dup2(null_out, STDERR_FILENO);
     close(null_out);

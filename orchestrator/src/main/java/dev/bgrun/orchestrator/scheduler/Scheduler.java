@@ -47,7 +47,7 @@ public final class Scheduler implements AutoCloseable {
             Thread.ofPlatform().name("bgrun-scheduler").daemon(true).factory());
     private final AtomicBoolean queued = new AtomicBoolean();
     /** While jobs are being read back after a daemon restart, a dependency may not be known yet: no passes. */
-    private volatile boolean suspended;
+    private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger();
 
     public Scheduler(Jobs jobs, Consumer<String> log) {
         this.jobs = jobs;
@@ -65,12 +65,16 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds passes while jobs are being registered (a group, or the records read back after a daemon restart):
+     * a dependency that is not visible yet must not block its dependent. Holds nest; each needs its resume.
+     */
     public void suspend() {
-        suspended = true;
+        holds.incrementAndGet();
     }
 
     public void resume() {
-        suspended = false;
+        holds.decrementAndGet();
         poke();
     }
 
@@ -85,7 +89,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void pass() {
         queued.set(false);
-        if (suspended) {
+        if (holds.get() > 0) {
             return; // resume() asks for a pass
         }
         try {

@@ -56,6 +56,8 @@ public final class Job implements JobView {
     Integer exitCode;
     String signal;
     boolean stopRequested;
+    /** Read back from a record of a daemon before the shim: shimPid is that daemon's sh wrapper. */
+    boolean legacyWrapper;
     /** For a blocked job: the root cause, the job whose condition can no longer hold ({job, state, reason}). */
     Map<String, Object> blockedBy;
     final List<Map<String, Object>> transitions = new ArrayList<>();
@@ -302,6 +304,12 @@ public final class Job implements JobView {
         job.pidStart = num(r.get("pid_start"));
         job.shimPid = num(r.get("shim_pid"));
         job.shimStart = num(r.get("shim_start"));
+        if (job.shimPid == null && r.get("wrapper_pid") != null) {
+            // Started by an older daemon through its sh wrapper, which writes the same exit.N when the job ends.
+            job.legacyWrapper = true;
+            job.shimPid = num(r.get("wrapper_pid"));
+            job.shimStart = num(r.get("wrapper_start"));
+        }
         job.startedAt = instant(r.get("started_at"));
         job.readyAt = instant(r.get("ready_at"));
         job.endedAt = instant(r.get("ended_at"));

@@ -46,8 +46,13 @@ final class JobActor {
     final LogStore logs;
     private final Supervisor sv;
     private final Path dir;
-    /** The current job object; replaced (same id) when a run brings a new definition. Written on the mailbox. */
-    private volatile Job job;
+    /** The job the actor works on; replaced (same id) when a run brings a new definition. Mailbox only. */
+    private Job job;
+    /**
+     * The job readers see: {@link #job} once it has a first state (a new definition is shown only after its
+     * first transition, so no reader ever meets a job without a snapshot).
+     */
+    private volatile Job shown;
     volatile WatchKey watch;
 
     // ---- mailbox-only state of the current incarnation
@@ -66,6 +71,8 @@ final class JobActor {
     /** The highest incarnation whose end has been settled: later events about it are stale. */
     private int settled;
     private boolean removed;
+    /** The record changed since it was last saved. */
+    private boolean dirty;
 
     /** Deferred log indexing (see Supervisor.catchUp); its own leaf lock, never held while calling out. */
     final Object indexLock = new Object();
@@ -76,19 +83,20 @@ final class JobActor {
         this.id = id;
         this.sv = sv;
         this.dir = sv.root().jobDir(id);
-        this.mailbox = new Mailbox(id, sv.log());
+        this.mailbox = new Mailbox(id, sv.log(), this::flush);
         this.logs = new LogStore(dir);
     }
 
     /** The current job, or null before the first run message has been handled. */
     Job job() {
-        return job;
+        return shown;
     }
 
     /** Installs a job read back from disk (before any message can arrive). */
     void adoptRecord(Job recovered) {
         recovered.bus = sv.transitions();
         job = recovered;
+        shown = recovered;
         settled = recovered.state.terminal() ? recovered.incarnation : recovered.incarnation - 1;
         applyLogLimits();
     }
@@ -126,11 +134,13 @@ final class JobActor {
         streak = 0;
         if (!fresh.spec.after().isEmpty()) {
             awaitDependencies();
+            shown = fresh;
             persist();
             sv.scheduler().poke();
             return new Supervisor.Started(fresh, false);
         }
         int incarnation = prepare();
+        shown = fresh;
         if (launchNow) {
             launch(incarnation);
         }
@@ -325,7 +335,7 @@ final class JobActor {
         healthFailures = 0;
         incarnationStart = Instant.now();
         j.transition(JobState.STARTING, n == 1 ? "starting" : "starting incarnation " + n);
-        persist();
+        persistNow(); // write-ahead: on disk before the process exists
         return n;
     }
 
@@ -590,7 +600,26 @@ final class JobActor {
         }
     }
 
+    /**
+     * Marks the record as changed: it is saved once, when the message ends (a start's running and ready are
+     * one write). What must be on disk before something happens uses {@link #persistNow()}.
+     */
     void persist() {
+        dirty = true;
+    }
+
+    /** Saves the record now: the write-ahead of a spawn. */
+    void persistNow() {
+        dirty = true;
+        flush();
+    }
+
+    /** Saves the record if a message changed it; runs after every message. */
+    private void flush() {
+        if (!dirty || removed || job == null || job.snapshot() == null) {
+            return;
+        }
+        dirty = false;
         try {
             sv.store().save(id, job.snapshot().record());
         } catch (RuntimeException e) {
@@ -624,6 +653,9 @@ final class JobActor {
             sv.log().accept("job " + id + ": cannot rebuild its environment: " + e.getMessage());
         }
         ShimProcesses.Found found = ShimProcesses.find(sv.root().dir(), dir, n, j.shimPid, j.shimStart);
+        if (found == null && j.legacyWrapper && j.shimStart != null && ProcStat.alive(j.shimPid, j.shimStart)) {
+            found = new ShimProcesses.Found(j.shimPid, j.shimStart, dir, n); // an older daemon's wrapper, by pid and start time
+        }
         if (j.pid == null) {
             j.pid = Spawner.readNumber(Spawner.pidFile(dir, n));
             j.pidStart = j.pid == null ? null : ProcStat.startTime(j.pid);

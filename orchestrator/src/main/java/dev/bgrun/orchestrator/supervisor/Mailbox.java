@@ -22,12 +22,15 @@ final class Mailbox {
 
     private final String name;
     private final Consumer<String> log;
+    /** Runs after each message (the actor saves what the message changed, once). */
+    private final Runnable afterEach;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private boolean draining;
 
-    Mailbox(String name, Consumer<String> log) {
+    Mailbox(String name, Consumer<String> log, Runnable afterEach) {
         this.name = name;
         this.log = log;
+        this.afterEach = afterEach;
     }
 
     /** Queues an event; never refused (events are bounded by the job's own activity). */
@@ -39,10 +42,18 @@ final class Mailbox {
     <T> CompletableFuture<T> ask(Callable<T> request) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         enqueue(() -> {
+            T value = null;
+            Throwable failure = null;
             try {
-                answer.complete(request.call());
+                value = request.call();
             } catch (Throwable e) {
-                answer.completeExceptionally(e);
+                failure = e;
+            }
+            afterEach.run(); // what the request changed is saved before its caller hears the answer
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else {
+                answer.complete(value);
             }
         }, true);
         return answer;
@@ -78,6 +89,11 @@ final class Mailbox {
                 next.run();
             } catch (Throwable e) {
                 log.accept("job " + name + ": a message failed: " + Supervisor.trace(e));
+            }
+            try {
+                afterEach.run();
+            } catch (Throwable e) {
+                log.accept("job " + name + ": after a message: " + Supervisor.trace(e));
             }
         }
     }

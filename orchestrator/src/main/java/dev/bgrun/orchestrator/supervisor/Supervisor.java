@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +84,8 @@ public final class Supervisor implements AutoCloseable {
         this.shim = ShimBinary.install(root.dir());
         this.watcher = new LogWatcher(log);
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory());
-        timers.scheduleWithFixedDelay(logged(this::checkLimits), LIMIT_CHECK.toMillis(), LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(logged(() -> Limits.check(actors.values())), LIMIT_CHECK.toMillis(),
+                LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         this.scheduler = new Scheduler(new SchedulerJobs(), log);
         bus.subscribe(scheduler::onTransition); // first: a failure's blocks are queued before any watcher hears of it
         this.events = new EventLog(root.dir(), log);
@@ -325,6 +325,15 @@ public final class Supervisor implements AutoCloseable {
         for (RunRequest request : requests) {
             JsonSpecs.read(request.name(), request.spec(), "job " + request.name());
         }
+        scheduler.suspend(); // no pass may see half a group (a dependency not registered yet looks removed)
+        try {
+            return registerGroup(requests);
+        } finally {
+            scheduler.resume();
+        }
+    }
+
+    private List<Started> registerGroup(List<RunRequest> requests) throws InterruptedException {
         List<Started> started = new ArrayList<>();
         List<JobActor> owners = new ArrayList<>();
         List<CompletableFuture<Started>> registered = new ArrayList<>();
@@ -351,7 +360,6 @@ public final class Supervisor implements AutoCloseable {
                 actor.mailbox.post(() -> actor.launch(n));
             }
         }
-        scheduler.poke();
         return started;
     }
 
@@ -371,18 +379,18 @@ public final class Supervisor implements AutoCloseable {
     /** The actor a run request goes to: the job of that name in its workspace, or a new one. */
     private JobActor actorFor(RunRequest request) {
         if (request.name() == null) {
-            return register(new JobActor(newId(), this), null);
+            return register(new JobActor(newId(), this));
         }
         String key = request.workspace() + "/" + request.name();
         JobActor[] created = {null};
         JobActor actor = byName.computeIfAbsent(key, k -> created[0] = new JobActor(newId(), this));
         if (created[0] != null) {
-            register(actor, key);
+            register(actor);
         }
         return actor;
     }
 
-    private JobActor register(JobActor actor, String nameKey) {
+    private JobActor register(JobActor actor) {
         actors.put(actor.id, actor);
         hookNotifications(actor);
         try {
@@ -404,6 +412,11 @@ public final class Supervisor implements AutoCloseable {
         }
         if (actor.watch != null) {
             watcher.unwatch(actor.watch);
+        }
+        synchronized (actor.indexLock) {
+            if (actor.deferredIndex != null) {
+                actor.deferredIndex.cancel(false);
+            }
         }
     }
 
@@ -517,7 +530,7 @@ public final class Supervisor implements AutoCloseable {
      */
     private void catchUp(JobActor actor) {
         Job job = actor.job();
-        if (job == null) {
+        if (job == null || actors.get(actor.id) != actor) {
             return;
         }
         LogStore logs = actor.logs;
@@ -541,105 +554,40 @@ public final class Supervisor implements AutoCloseable {
                     actor.deferredIndex = null;
                 }
                 Job current = actor.job();
-                if (current != null) {
+                if (current != null && actors.get(actor.id) == actor) { // not removed meanwhile
                     logs.catchUp(current.incarnation(), false);
                 }
             }), INDEX_QUIET_MS, TimeUnit.MILLISECONDS);
         }
     }
 
-    // ---- limits
-
-    /** max-rss-mb over each live job's whole tree: a job over it gets a fail message. */
-    private void checkLimits() {
-        for (JobActor actor : actors.values()) {
-            Job job = actor.job();
-            if (job == null) {
-                continue;
-            }
-            Integer maxRss = job.spec.get(JobKeys.MAX_RSS_MB);
-            Job.Snapshot now = job.snapshot();
-            if (maxRss == null || now.pid() == null || !(now.state() == JobState.RUNNING || now.state() == JobState.READY)) {
-                continue;
-            }
-            long rss = Stopper.snapshot(now.pid()).stream().mapToLong(p -> ProcStat.rssBytes(p.pid())).sum();
-            if (rss > maxRss * 1024L * 1024L) {
-                int n = now.incarnation();
-                String why = "resident memory " + rss / (1024 * 1024) + " MiB over max-rss-mb (" + maxRss + ")";
-                actor.mailbox.post(() -> actor.fail(n, why));
-            }
-        }
-    }
-
     // ---- recovery
 
     /**
-     * Rebuilds the jobs from disk, re-adopts those still running (their shims verified by command line and
-     * start time), settles those that ended while no daemon watched, starts those recorded but never spawned,
-     * and stops any shim of this state root that no record accounts for. The scheduler waits until every job
-     * is back, so a waiting job's dependency is never missing merely because it was not read yet.
+     * Rebuilds the jobs from disk and settles each with the truth (see {@link Recovery}). The scheduler waits
+     * until every job is back, so a waiting job's dependency is never missing merely because it was not read yet.
      */
     public void recover() throws IOException, InterruptedException {
         scheduler.suspend();
         try {
-            List<JobActor> recovered = new ArrayList<>();
-            for (Map<String, Object> record : store.loadAll(log)) {
-                Job job;
-                try {
-                    job = Job.fromRecord(record);
-                } catch (RuntimeException e) {
-                    log.accept("skipping job record " + record.get("id") + ": " + e);
-                    continue;
-                }
-                JobActor actor = new JobActor(job.id(), this);
-                actor.adoptRecord(job);
-                byName.put(job.workspace() + "/" + job.name(), actor);
-                register(actor, null);
-                actor.logs.catchUp(job.incarnation, false);
-                recovered.add(actor);
-            }
-            stopStrays();
-            List<CompletableFuture<Object>> done = new ArrayList<>();
-            for (JobActor actor : recovered) {
-                done.add(actor.mailbox.ask(() -> {
-                    actor.recover();
-                    return null;
-                }));
-            }
-            for (CompletableFuture<Object> f : done) {
-                try {
-                    f.get(2, TimeUnit.MINUTES);
-                } catch (ExecutionException | TimeoutException e) {
-                    log.accept("recovery of a job failed: " + e);
-                }
-            }
+            Recovery.run(this, store.loadAll(log));
         } finally {
             scheduler.resume(); // only now: a waiting job's dependency may be read back after it
         }
     }
 
-    /** Shims of this state root whose incarnation no record calls current: twins or orphans; stopped. */
-    private void stopStrays() {
-        Map<Path, JobActor> byDir = new HashMap<>();
-        actors.values().forEach(a -> byDir.put(root.jobDir(a.id), a));
-        for (ShimProcesses.Found shimProcess : ShimProcesses.all(root.dir())) {
-            JobActor actor = byDir.get(shimProcess.jobDir());
-            Job job = actor == null ? null : actor.job();
-            boolean current = job != null && job.state.alive() && job.incarnation == shimProcess.incarnation();
-            if (!current) {
-                if (actor != null) {
-                    actor.killStray(shimProcess.incarnation(), shimProcess.pid());
-                } else {
-                    log.accept("stopping the shim " + shimProcess.pid() + " of unknown job directory " + shimProcess.jobDir());
-                    Long pid = Spawner.readNumber(Spawner.pidFile(shimProcess.jobDir(), shimProcess.incarnation()));
-                    if (pid != null && ShimProcesses.belongsTo(pid, shimProcess.jobDir().getFileName().toString(),
-                            shimProcess.incarnation())) {
-                        Posix.kill(-pid.intValue(), 9);
-                    }
-                    Posix.kill((int) shimProcess.pid(), 9);
-                }
-            }
-        }
+    /** Registers a job read back from disk (before any message can reach it). */
+    JobActor readBack(Job job) {
+        JobActor actor = new JobActor(job.id(), this);
+        actor.adoptRecord(job);
+        byName.put(job.workspace() + "/" + job.name(), actor);
+        register(actor);
+        actor.logs.catchUp(job.incarnation, false);
+        return actor;
+    }
+
+    Collection<JobActor> actors() {
+        return actors.values();
     }
 
     @Override
