@@ -43,16 +43,18 @@ import java.util.function.Consumer;
 final class JobActor {
     final String id;
     final Mailbox mailbox;
-    final LogStore logs;
+    /** Opened on first use (in the job's first message, or by a reader), not when the actor is made. */
+    private volatile LogStore logs;
+    private final Object logsLock = new Object();
     private final Supervisor sv;
     private final Path dir;
-    /** The job the actor works on; replaced (same id) when a run brings a new definition. Mailbox only. */
-    private Job job;
+    /** The job the actor works on; replaced (same id) when a run brings a new definition. Written on the mailbox. */
+    private volatile Job job;
     /**
-     * The job readers see: {@link #job} once it has a first state (a new definition is shown only after its
-     * first transition, so no reader ever meets a job without a snapshot).
+     * The job it replaced, which readers still see until the new one has a first state (published by its first
+     * transition, before anyone hears of that transition): no reader meets a job without a snapshot.
      */
-    private volatile Job shown;
+    private volatile Job previous;
     volatile WatchKey watch;
 
     // ---- mailbox-only state of the current incarnation
@@ -84,19 +86,46 @@ final class JobActor {
         this.sv = sv;
         this.dir = sv.root().jobDir(id);
         this.mailbox = new Mailbox(id, sv.log(), this::flush);
-        this.logs = new LogStore(dir);
+    }
+
+    /**
+     * The job's log store, opened on first use: making an actor costs no file, so a group registers its
+     * members quickly and each opens its own store in parallel, in its first message.
+     */
+    LogStore logs() {
+        LogStore store = logs;
+        if (store != null) {
+            return store;
+        }
+        boolean opened = false;
+        synchronized (logsLock) { // a leaf: only opens files
+            if (logs == null) {
+                logs = new LogStore(dir);
+                opened = true;
+            }
+            store = logs;
+        }
+        if (opened) {
+            sv.attach(this, store); // outside the lock: notify hook, and the watch for new output
+        }
+        return store;
+    }
+
+    /** The log store if it was opened, else null. */
+    LogStore openLogs() {
+        return logs;
     }
 
     /** The current job, or null before the first run message has been handled. */
     Job job() {
-        return shown;
+        Job j = job;
+        return j != null && j.snapshot() != null ? j : previous;
     }
 
     /** Installs a job read back from disk (before any message can arrive). */
     void adoptRecord(Job recovered) {
         recovered.bus = sv.transitions();
         job = recovered;
-        shown = recovered;
         settled = recovered.state.terminal() ? recovered.incarnation : recovered.incarnation - 1;
         applyLogLimits();
     }
@@ -130,17 +159,16 @@ final class JobActor {
             fresh.incarnation = existing.incarnation;
             fresh.transitions.addAll(existing.transitions);
         }
+        previous = existing;
         job = fresh;
         streak = 0;
         if (!fresh.spec.after().isEmpty()) {
             awaitDependencies();
-            shown = fresh;
             persist();
             sv.scheduler().poke();
             return new Supervisor.Started(fresh, false);
         }
         int incarnation = prepare();
-        shown = fresh;
         if (launchNow) {
             launch(incarnation);
         }
@@ -183,6 +211,19 @@ final class JobActor {
         return new RestartResult(j, before, wasAlive);
     }
 
+    /** Sends one signal to the current incarnation's process group; what follows is up to the job. */
+    void signal(String signal) {
+        Job j = job;
+        if (j.pid == null || !j.state.alive()) {
+            throw new BgrunException(ErrorType.InvalidState, "job " + j.name + " is " + j.state.keyword()
+                    + ": no process to signal");
+        }
+        int errno = Stopper.signal(j.pid, signal);
+        if (errno != 0) {
+            throw new BgrunException(ErrorType.InvalidState, "cannot signal job " + j.name + ": errno " + errno);
+        }
+    }
+
     /** Removes an ended job: its record, logs and timers. */
     boolean remove() {
         Job j = job;
@@ -195,7 +236,10 @@ final class JobActor {
         removed = true;
         cancelTimers();
         sv.forget(this);
-        logs.close();
+        LogStore store = logs;
+        if (store != null) {
+            store.close();
+        }
         sv.store().delete(id);
         return true;
     }
@@ -319,7 +363,7 @@ final class JobActor {
      */
     private int prepare() {
         Job j = job;
-        logs.catchUp(j.incarnation, true); // what the last incarnation wrote is its own
+        logs().catchUp(j.incarnation, true); // what the last incarnation wrote is its own
         applyLogLimits();
         settled = Math.max(settled, j.incarnation);
         j.incarnation++;
@@ -420,10 +464,10 @@ final class JobActor {
         readiness = Watches.readiness(this, sv, n);
         readinessListener = Watches.lineListener(readiness, n);
         if (readinessListener != null) {
-            logs.addListener(readinessListener);
+            logs().addListener(readinessListener);
             // Lines written before the listener was added: from the incarnation's first line.
-            logs.catchUp(n, false);
-            for (LogLine line : logs.range(logs.lineCount() - 5000, 5000)) {
+            logs().catchUp(n, false);
+            for (LogLine line : logs().range(logs().lineCount() - 5000, 5000)) {
                 readinessListener.accept(line);
             }
         }
@@ -449,7 +493,7 @@ final class JobActor {
             failReason = "its bgrun-shim was killed, so its exit could not be recorded; stopped it";
             killTree();
         }
-        logs.catchUp(n, true);
+        logs().catchUp(n, true);
         settled = n;
         cancelTimers();
         j.endedAt = ended;
@@ -550,7 +594,7 @@ final class JobActor {
 
     private void dropReadiness() {
         if (readinessListener != null) {
-            logs.removeListener(readinessListener);
+            logs().removeListener(readinessListener);
             readinessListener = null;
         }
         if (readiness != null) {
@@ -589,7 +633,7 @@ final class JobActor {
 
     private void applyLogLimits() {
         Job j = job;
-        logs.limits(j.spec.get(JobKeys.LOG_MAX_SIZE_MB) * 1024L * 1024L, j.spec.get(JobKeys.LOG_MAX_FILES));
+        logs().limits(j.spec.get(JobKeys.LOG_MAX_SIZE_MB) * 1024L * 1024L, j.spec.get(JobKeys.LOG_MAX_FILES));
     }
 
     private void writeKeeper(int n, long pid) {

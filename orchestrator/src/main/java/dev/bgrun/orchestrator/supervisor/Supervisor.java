@@ -168,23 +168,23 @@ public final class Supervisor implements AutoCloseable {
         if (outcome != null && job.spec.get(JobKeys.ALERT).contains(outcome)) {
             Integer code = job.exitCode();
             Thread.ofVirtual().start(() -> { // off the actor's thread: it reads the last lines from disk
-                actor.logs.catchUp(t.incarnation(), true);
+                actor.logs().catchUp(t.incarnation(), true);
                 events.append(EventType.ALERT, Json.object("job", job.name(), "job_id", job.id(), "workspace", job.workspace(),
                         "outcome", outcome, "state", t.to().keyword(), "exit_code", code, "reason", t.reason(),
-                        "incarnation", t.incarnation(), "last_lines", actor.logs.tail(5).stream().map(LogLine::text).toList()));
+                        "incarnation", t.incarnation(), "last_lines", actor.logs().tail(5).stream().map(LogLine::text).toList()));
             });
         }
         timers.schedule(logged(() -> {
             Job now = actor.job();
             if (now != null && now.state().terminal() && now.incarnation() == t.incarnation()) {
-                actor.logs.releaseScreen();
+                actor.logs().releaseScreen();
             }
         }), SCREEN_KEPT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Watches a job's lines for notify markers (every line, once, as it is indexed). */
-    private void hookNotifications(JobActor actor) {
-        actor.logs.lineHook(NOTIFY_MARKER, line -> {
+    private void hookNotifications(JobActor actor, LogStore logs) {
+        logs.lineHook(NOTIFY_MARKER, line -> {
             Job job = actor.job();
             if (job != null) {
                 events.append(EventType.NOTIFY, Json.object("job", job.name(), "job_id", job.id(),
@@ -273,7 +273,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     public LogStore logs(Job job) {
-        return actor(job).logs;
+        return actor(job).logs();
     }
 
     public Path logDir(Job job) {
@@ -392,13 +392,17 @@ public final class Supervisor implements AutoCloseable {
 
     private JobActor register(JobActor actor) {
         actors.put(actor.id, actor);
-        hookNotifications(actor);
+        return actor;
+    }
+
+    /** A job's log store was opened: its notify markers become events, and new output is indexed as it comes. */
+    void attach(JobActor actor, LogStore logs) {
+        hookNotifications(actor, logs);
         try {
             actor.watch = watcher.watch(root.jobDir(actor.id), () -> catchUp(actor));
         } catch (IOException e) {
             log.accept("job " + actor.id + ": cannot watch its log directory: " + e.getMessage());
         }
-        return actor;
     }
 
     /** Called by an actor's remove: the job is gone from every index. */
@@ -499,17 +503,13 @@ public final class Supervisor implements AutoCloseable {
         return out;
     }
 
-    /** Sends one signal to the job's process group; what follows is up to the job. */
-    public void signal(Job job, String signal) {
-        Job.Snapshot now = job.snapshot();
-        if (now.pid() == null || !now.state().alive()) {
-            throw new BgrunException(ErrorType.InvalidState, "job " + job.name() + " is " + now.state().keyword()
-                    + ": no process to signal");
-        }
-        int errno = Stopper.signal(now.pid(), signal);
-        if (errno != 0) {
-            throw new BgrunException(ErrorType.InvalidState, "cannot signal job " + job.name() + ": errno " + errno);
-        }
+    /** Sends one signal to the job's process group (as a message: never to an incarnation already replaced). */
+    public void signal(Job job, String signal) throws InterruptedException {
+        JobActor actor = actor(job);
+        answer(actor, actor.mailbox.ask(() -> {
+            actor.signal(signal);
+            return null;
+        }), job);
     }
 
     /**
@@ -533,7 +533,10 @@ public final class Supervisor implements AutoCloseable {
         if (job == null || actors.get(actor.id) != actor) {
             return;
         }
-        LogStore logs = actor.logs;
+        LogStore logs = actor.openLogs();
+        if (logs == null) {
+            return;
+        }
         if (logs.hasListeners() || events.hasListeners() || logs.overCap()) {
             // Someone waits for lines, or for events (a notify marker), or the log is due for rotation (so
             // it never grows far past its cap): index now, not after a quiet spell.
@@ -582,7 +585,7 @@ public final class Supervisor implements AutoCloseable {
         actor.adoptRecord(job);
         byName.put(job.workspace() + "/" + job.name(), actor);
         register(actor);
-        actor.logs.catchUp(job.incarnation, false);
+        actor.logs().catchUp(job.incarnation, false);
         return actor;
     }
 
@@ -597,7 +600,10 @@ public final class Supervisor implements AutoCloseable {
         timers.shutdownNow();
         watcher.close();
         for (JobActor actor : actors.values()) {
-            actor.logs.close();
+            LogStore logs = actor.openLogs();
+            if (logs != null) {
+                logs.close();
+            }
         }
     }
 
