@@ -15,6 +15,7 @@ final class Limits {
     }
 
     static void check(Collection<JobActor> actors) {
+        java.util.Map<Long, ProcTable.Entry> table = null; // one /proc scan for every job that has a limit
         for (JobActor actor : actors) {
             Job job = actor.job();
             if (job == null) {
@@ -25,7 +26,11 @@ final class Limits {
             if (maxRss == null || now.pid() == null || !(now.state() == JobState.RUNNING || now.state() == JobState.READY)) {
                 continue;
             }
-            long rss = Stopper.snapshot(now.pid()).stream().mapToLong(p -> ProcStat.rssBytes(p.pid())).sum();
+            if (table == null) {
+                table = ProcTable.fresh();
+            }
+            long rss = ProcStat.rssBytes(now.pid()) + ProcTable.descendants(table, now.pid()).stream()
+                    .mapToLong(p -> ProcStat.rssBytes(p.pid())).sum();
             if (rss > maxRss * 1024L * 1024L) {
                 int n = now.incarnation();
                 String why = "resident memory " + rss / (1024 * 1024) + " MiB over max-rss-mb (" + maxRss + ")";

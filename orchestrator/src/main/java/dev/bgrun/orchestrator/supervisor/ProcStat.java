@@ -3,8 +3,6 @@ package dev.bgrun.orchestrator.supervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Facts about a process read from {@code /proc}: its kernel start time (which, with the pid, names a process
@@ -55,22 +53,5 @@ public final class ProcStat {
     public static int threads(long pid) {
         String[] f = fields(pid);
         return f == null ? 0 : Integer.parseInt(f[17]);
-    }
-
-    /** Every live process whose process group is {@code pgid} (scans /proc). */
-    public static List<Long> groupMembers(long pgid) {
-        List<Long> members = new ArrayList<>();
-        try (var dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-            for (Path dir : dirs) {
-                long pid = Long.parseLong(dir.getFileName().toString());
-                String[] f = fields(pid);
-                if (f != null && Long.parseLong(f[2]) == pgid && !f[0].equals("Z")) {
-                    members.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            // /proc unreadable: report what was found
-        }
-        return members;
     }
 }

@@ -25,12 +25,13 @@ final class Stopper {
     private Stopper() {
     }
 
-    /** The job's process and every descendant now. */
+    /** The job's process and every descendant now (from a process table read after this call). */
     static List<Proc> snapshot(long pid) {
         List<Proc> tree = new ArrayList<>();
         tree.add(new Proc(pid, ProcStat.startTime(pid)));
-        ProcessHandle.of(pid).ifPresent(h -> h.descendants()
-                .forEach(d -> tree.add(new Proc(d.pid(), ProcStat.startTime(d.pid())))));
+        for (ProcTable.Entry e : ProcTable.descendants(ProcTable.fresh(), pid)) {
+            tree.add(new Proc(e.pid(), e.start()));
+        }
         return tree;
     }
 
@@ -65,7 +66,7 @@ final class Stopper {
 
     /** No live process is left in the group: none at all, or only zombies (a /proc scan, done only then). */
     static boolean groupGone(long pgid) {
-        return Posix.kill(-(int) pgid, 0) == Posix.ESRCH || ProcStat.groupMembers(pgid).isEmpty();
+        return Posix.kill(-(int) pgid, 0) == Posix.ESRCH || ProcTable.members(ProcTable.fresh(), pgid).isEmpty();
     }
 
     /** Sends one signal to the job's process group. */

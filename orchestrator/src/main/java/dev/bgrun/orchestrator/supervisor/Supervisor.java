@@ -198,7 +198,14 @@ public final class Supervisor implements AutoCloseable {
     private final class SchedulerJobs implements Scheduler.Jobs {
         @Override
         public Collection<? extends JobView> all() {
-            return jobs();
+            List<Job> all = new ArrayList<>(actors.size()); // unsorted: a pass runs after every transition
+            for (JobActor actor : actors.values()) {
+                Job j = actor.job();
+                if (j != null) {
+                    all.add(j);
+                }
+            }
+            return all;
         }
 
         @Override
