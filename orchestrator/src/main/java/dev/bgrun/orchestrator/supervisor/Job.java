@@ -229,9 +229,11 @@ public final class Job implements JobView {
         JobState from = state;
         state = to;
         reason = why;
-        publish(); // readers see the new state before anyone hears of the transition
-        if (bus != null) {
-            bus.publish(new Transition(now, id, name, workspace, from, to, why, incarnation));
+        if (bus == null) {
+            publish();
+        } else {
+            // Readers see the new state before anyone hears of it, and no other job's transition comes between.
+            bus.publish(new Transition(now, id, name, workspace, from, to, why, incarnation), this::publish);
         }
         return true;
     }
