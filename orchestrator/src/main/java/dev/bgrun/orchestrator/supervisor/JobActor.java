@@ -175,22 +175,18 @@ final class JobActor {
         return new Supervisor.Started(fresh, false);
     }
 
-    /** What a stop did. */
-    record StopResult(boolean stopped, String state) {
-    }
-
-    /** Stops the job; answers once no process of its tree is left and the stop is recorded. */
-    StopResult stop() {
+    /** Stops the job; answers (whether it was alive) once no process of its tree is left and the stop is recorded. */
+    boolean stop() {
         Job j = job;
         if (j == null || j.state.terminal()) {
-            return new StopResult(false, j == null ? null : j.state.keyword());
+            return false;
         }
         stopNow();
-        return new StopResult(true, job.state.keyword());
+        return true;
     }
 
     /** What a restart did: the incarnation it ended (if alive) and the one it began. */
-    record RestartResult(Job job, int previousIncarnation, boolean stoppedPrevious) {
+    record RestartResult(int previousIncarnation, boolean stoppedPrevious) {
     }
 
     /** Stops the job if alive, then starts a new incarnation (or waits again for its conditions). */
@@ -208,7 +204,7 @@ final class JobActor {
         } else {
             launch(prepare());
         }
-        return new RestartResult(j, before, wasAlive);
+        return new RestartResult(before, wasAlive);
     }
 
     /** Sends one signal to the current incarnation's process group; what follows is up to the job. */

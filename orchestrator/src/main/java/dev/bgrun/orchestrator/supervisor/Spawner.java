@@ -27,9 +27,6 @@ import java.util.Map;
  * succeeded, so the daemon learns the pid without polling.
  */
 final class Spawner {
-    /** How long the shim may take to report; it does so within milliseconds unless the machine is stuck. */
-    private static final long REPORT_TIMEOUT_MS = 30_000;
-
     /**
      * A started incarnation.
      *
@@ -108,17 +105,17 @@ final class Spawner {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** The shim's one report line (without its newline), or what it wrote before closing the pipe. */
+    /**
+     * The shim's one report line (without its newline), or what it wrote before closing the pipe. Needs no
+     * timeout: the shim reports as soon as the job's exec has worked or failed, and a shim that dies first
+     * closes the pipe (end of file).
+     */
     private static String readReport(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        long deadline = System.nanoTime() + REPORT_TIMEOUT_MS * 1_000_000;
         try (in) {
             int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
+            while ((b = in.read()) >= 0 && b != '\n' && line.size() <= 4096) {
                 line.write(b);
-                if (line.size() > 4096 || System.nanoTime() > deadline) {
-                    break;
-                }
             }
         }
         return line.toString(StandardCharsets.UTF_8);

@@ -198,14 +198,7 @@ public final class Supervisor implements AutoCloseable {
     private final class SchedulerJobs implements Scheduler.Jobs {
         @Override
         public Collection<? extends JobView> all() {
-            List<Job> all = new ArrayList<>(actors.size()); // unsorted: a pass runs after every transition
-            for (JobActor actor : actors.values()) {
-                Job j = actor.job();
-                if (j != null) {
-                    all.add(j);
-                }
-            }
-            return all;
+            return current(); // unsorted: a pass runs after every transition
         }
 
         @Override
@@ -258,6 +251,13 @@ public final class Supervisor implements AutoCloseable {
     }
 
     public List<Job> jobs() {
+        List<Job> all = current();
+        all.sort(Comparator.comparing((Job j) -> j.createdAt).thenComparing(Job::id));
+        return all;
+    }
+
+    /** Every job readers can see, in no order. */
+    private List<Job> current() {
         List<Job> all = new ArrayList<>(actors.size());
         for (JobActor actor : actors.values()) {
             Job j = actor.job();
@@ -265,7 +265,6 @@ public final class Supervisor implements AutoCloseable {
                 all.add(j);
             }
         }
-        all.sort(Comparator.comparing((Job j) -> j.createdAt).thenComparing(Job::id));
         return all;
     }
 
@@ -293,7 +292,8 @@ public final class Supervisor implements AutoCloseable {
 
     /** Blocks until the job's state satisfies {@code until} or the timeout passes; returns the state then. */
     public JobState await(Job job, Predicate<JobState> until, Duration timeout) throws InterruptedException {
-        return job(job.id()) != null ? job(job.id()).await(until, timeout) : job.await(until, timeout);
+        Job current = job(job.id()); // a run may have put a new definition under the same id
+        return (current != null ? current : job).await(until, timeout);
     }
 
     private JobActor actor(Job job) {
@@ -312,10 +312,10 @@ public final class Supervisor implements AutoCloseable {
 
     /** Runs a job and waits until its process is spawned (or could not be): the answer carries its pid. */
     public Started run(RunRequest request) throws IOException, InterruptedException {
-        checkDependencies(request, List.of());
+        checkDependencies(request);
         while (true) {
             JobActor actor = actorFor(request);
-            Started started = answer(actor, actor.mailbox.ask(() -> actor.run(request, true)), request);
+            Started started = answer(actor, actor.mailbox.ask(() -> actor.run(request, true)));
             if (started != null) {
                 return started;
             }
@@ -350,12 +350,12 @@ public final class Supervisor implements AutoCloseable {
             registered.add(actor.mailbox.ask(() -> actor.run(request, false)));
         }
         for (int i = 0; i < requests.size(); i++) {
-            Started s = answer(owners.get(i), registered.get(i), requests.get(i));
+            Started s = answer(owners.get(i), registered.get(i));
             if (s == null) { // removed meanwhile: register again
                 JobActor actor = actorFor(requests.get(i));
                 owners.set(i, actor);
                 RunRequest request = requests.get(i);
-                s = answer(actor, actor.mailbox.ask(() -> actor.run(request, false)), request);
+                s = answer(actor, actor.mailbox.ask(() -> actor.run(request, false)));
             }
             started.add(s);
         }
@@ -370,12 +370,11 @@ public final class Supervisor implements AutoCloseable {
         return started;
     }
 
-    /** An {@code after} name must be a job of the workspace (or of the same request batch). */
-    private void checkDependencies(RunRequest request, Collection<String> alsoKnown) {
+    /** An {@code after} name must be a job of the workspace. */
+    private void checkDependencies(RunRequest request) {
         JobSpec spec = JsonSpecs.read(request.name() == null ? "job" : request.name(), request.spec(), "job spec");
         for (var edge : spec.after()) {
-            if (!alsoKnown.contains(edge.job())
-                    && findDependency(request.workspace(), request.projectFile(), edge.job()) == null) {
+            if (findDependency(request.workspace(), request.projectFile(), edge.job()) == null) {
                 throw new BgrunException(ErrorType.JobNotFound, "after: no job \"" + edge.job() + "\" in workspace "
                         + request.workspace(), "start it first, or let `bgrun run-group` start dependencies in order",
                         Map.of("job", edge.job(), "workspace", request.workspace()), null);
@@ -443,14 +442,14 @@ public final class Supervisor implements AutoCloseable {
     public void stop(Job job) throws InterruptedException {
         JobActor actor = actors.get(job.id());
         if (actor != null) {
-            answer(actor, actor.mailbox.ask(actor::stop), job);
+            answer(actor, actor.mailbox.ask(actor::stop));
         }
     }
 
     /** Stops the job if alive, then starts a new incarnation with the same id, name and spec. */
     public Map<String, Object> restart(Job job) throws InterruptedException {
         JobActor actor = actor(job);
-        JobActor.RestartResult result = answer(actor, actor.mailbox.ask(actor::restart), job);
+        JobActor.RestartResult result = answer(actor, actor.mailbox.ask(actor::restart));
         Map<String, Object> view = actor.job().view(false);
         view.put("previous_incarnation", result.previousIncarnation());
         view.put("stopped_previous", result.stoppedPrevious());
@@ -461,12 +460,12 @@ public final class Supervisor implements AutoCloseable {
     public void remove(Job job) throws InterruptedException {
         JobActor actor = actors.get(job.id());
         if (actor != null) {
-            answer(actor, actor.mailbox.ask(actor::remove), job);
+            answer(actor, actor.mailbox.ask(actor::remove));
         }
     }
 
     /** Waits for an actor's answer: the job's stop-timeout plus a slack bounds how long any message may take. */
-    private <T> T answer(JobActor actor, CompletableFuture<T> answer, Object about) throws InterruptedException {
+    private <T> T answer(JobActor actor, CompletableFuture<T> answer) throws InterruptedException {
         Job job = actor.job();
         Duration bound = ANSWER_SLACK.plus(job == null ? Duration.ZERO : job.spec.get(JobKeys.STOP_TIMEOUT).multipliedBy(2));
         try {
@@ -516,7 +515,7 @@ public final class Supervisor implements AutoCloseable {
         answer(actor, actor.mailbox.ask(() -> {
             actor.signal(signal);
             return null;
-        }), job);
+        }));
     }
 
     /**
