@@ -1,5 +1,7 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.ProcStat;
 import dev.bgrun.orchestrator.config.Command;
 import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobSpec;
@@ -22,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -58,7 +59,6 @@ final class JobActor {
     volatile WatchKey watch;
 
     // ---- mailbox-only state of the current incarnation
-    private Process shim;
     private ScheduledFuture<?> restartTimer;
     private ScheduledFuture<?> runtimeLimit;
     private ScheduledFuture<?> readyTimeout;
@@ -370,7 +370,6 @@ final class JobActor {
         j.blockedBy = null;
         j.pid = j.pidStart = j.shimPid = j.shimStart = null;
         j.startedAt = j.readyAt = j.endedAt = null;
-        shim = null;
         failReason = null;
         healthFailures = 0;
         incarnationStart = Instant.now();
@@ -407,10 +406,9 @@ final class JobActor {
             couldNotStart(n, e.getMessage());
             return;
         }
-        shim = spawned.shim();
-        j.shimPid = shim.pid();
+        j.shimPid = spawned.shimPid();
         j.shimStart = ProcStat.startTime(j.shimPid);
-        shim.onExit().thenRun(() -> mailbox.post(() -> exited(n)));
+        sv.exits().onExit(j.shimPid, -1).thenRun(() -> mailbox.post(() -> exited(n))); // a child: not reused until reaped
         if (spawned.error() != null) {
             j.exitCode = 127;
             couldNotStart(n, spawned.error());
@@ -525,9 +523,7 @@ final class JobActor {
     private void awaitShim() {
         Job j = job;
         try {
-            if (shim != null) {
-                shim.waitFor(5, TimeUnit.SECONDS);
-            } else if (j.shimPid != null) {
+            if (j.shimPid != null) { // a zombie counts as ended: the exit watcher reaps it
                 long start = j.shimStart == null ? -1 : j.shimStart;
                 Stopper.waitUntil(() -> !ProcStat.alive(j.shimPid, start), Duration.ofSeconds(5));
             }
@@ -704,8 +700,7 @@ final class JobActor {
             j.shimPid = found.pid();
             j.shimStart = found.start();
             sv.log().accept("re-adopting job " + id + " (" + j.name + "), pid " + j.pid);
-            ProcessHandle.of(found.pid()).map(ProcessHandle::onExit).orElse(CompletableFuture.completedFuture(null))
-                    .thenRun(() -> mailbox.post(() -> exited(n)));
+            sv.exits().onExit(found.pid(), found.start()).thenRun(() -> mailbox.post(() -> exited(n)));
             if (j.state == JobState.STARTING && j.pid != null) {
                 j.startedAt = Instant.now();
                 j.transition(JobState.RUNNING, "spawned pid " + j.pid + " (re-adopted)");

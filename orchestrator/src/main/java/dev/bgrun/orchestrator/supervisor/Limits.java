@@ -1,5 +1,6 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.ProcStat;
 import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.job.JobState;
 

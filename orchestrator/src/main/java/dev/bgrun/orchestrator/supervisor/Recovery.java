@@ -1,5 +1,6 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.Posix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

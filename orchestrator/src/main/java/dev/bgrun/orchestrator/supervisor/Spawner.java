@@ -1,6 +1,9 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.Posix;
 import dev.bgrun.orchestrator.config.Command;
+import dev.bgrun.orchestrator.os.ExitWatcher;
+import dev.bgrun.orchestrator.os.NativeSpawn;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,11 +33,11 @@ final class Spawner {
     /**
      * A started incarnation.
      *
-     * @param shim  the shim process
-     * @param pid   the job's pid, or null when it could not be started
-     * @param error why it could not be started, or null
+     * @param shimPid the shim's pid (a child of the daemon, to be watched by {@link ExitWatcher})
+     * @param pid     the job's pid, or null when it could not be started
+     * @param error   why it could not be started, or null
      */
-    record Spawned(Process shim, Long pid, String error) {
+    record Spawned(long shimPid, Long pid, String error) {
     }
 
     private Spawner() {
@@ -78,19 +81,15 @@ final class Spawner {
             }
             argv.add("stdin");
         }
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(cwd.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
-        String report = readReport(process.getInputStream());
+        // Not ProcessBuilder: the JDK would keep a thread waiting for each shim for its whole life.
+        NativeSpawn.Child shimProcess = NativeSpawn.spawn(argv, env, cwd);
+        String report = readReport(shimProcess.stdout());
         if (report.startsWith("pid ")) {
-            return new Spawned(process, Long.parseLong(report.substring(4).strip()), null);
+            return new Spawned(shimProcess.pid(), Long.parseLong(report.substring(4).strip()), null);
         }
         String error = report.startsWith("error ") ? report.substring(6) : "the shim ended without reporting ("
                 + (report.isEmpty() ? "no answer" : report) + ")";
-        return new Spawned(process, null, error);
+        return new Spawned(shimProcess.pid(), null, error);
     }
 
     /** The argv as NUL-terminated strings, written atomically. */

@@ -1,5 +1,7 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.ProcStat;
 import dev.bgrun.orchestrator.config.Signals;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.ExitWatcher;
+import dev.bgrun.orchestrator.os.ProcStat;
 import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobSpec;
 import dev.bgrun.orchestrator.config.JsonSpecs;
@@ -72,6 +74,7 @@ public final class Supervisor implements AutoCloseable {
     /** Named jobs by WORKSPACE/NAME, so concurrent runs of one name meet in one actor. */
     private final Map<String, JobActor> byName = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
+    private final ExitWatcher exits;
     private final TransitionBus bus = new TransitionBus();
     private final Scheduler scheduler;
     private final EventLog events;
@@ -83,6 +86,7 @@ public final class Supervisor implements AutoCloseable {
         this.log = log;
         this.shim = ShimBinary.install(root.dir());
         this.watcher = new LogWatcher(log);
+        this.exits = new ExitWatcher(log);
         this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory());
         timers.scheduleWithFixedDelay(logged(() -> Limits.check(actors.values())), LIMIT_CHECK.toMillis(),
                 LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -115,6 +119,11 @@ public final class Supervisor implements AutoCloseable {
 
     ScheduledExecutorService timers() {
         return timers;
+    }
+
+    /** Hears every shim end, on one thread. */
+    public ExitWatcher exits() {
+        return exits;
     }
 
     OkHttpClient http() {
@@ -604,6 +613,7 @@ public final class Supervisor implements AutoCloseable {
         scheduler.close();
         events.close();
         timers.shutdownNow();
+        exits.close();
         watcher.close();
         for (JobActor actor : actors.values()) {
             LogStore logs = actor.openLogs();

@@ -1,5 +1,6 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.os.ProcStat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.bgrun.orchestrator.supervisor;
+package dev.bgrun.orchestrator.os;
 
 import java.io.IOException;
 import java.nio.file.Files;
