@@ -12,7 +12,7 @@
 #              first answer line and then never read again, the others read everything.
 # Then for SOAK_SECONDS the daemon is sampled every SOAK_SAMPLE_S seconds: VmRSS and Threads from
 # /proc/PID/status, open files (entries of /proc/PID/fd), CPU time, and what the reading followers received.
-# After that, the stalled followers' sockets are drained (what had backed up for them), every job is stopped
+# After that, the stalled followers are drained (whether the daemon kept them open; what it sends), every job is stopped
 # and the daemon stopped; then pm2 (when there: pm2_setup) runs SOAK_LIVE apps (`sleep`, an ecosystem file)
 # and its daemon ("God", that process only, not its apps) is sampled the same way for SOAK_PM2_SECONDS.
 # Targets (issue 11), judged on the maximum and on the last sample: daemon RSS <= pm2's at the same live job
@@ -316,8 +316,11 @@ mib() { [ -n "$1" ] && python3 -c "print(f'{$1 / 1024:.1f}')" || echo "-"; }
   echo "  the rest \`sleep $sleep_s\`); ended jobs: $ended (\`true\`, left \`exited\`, not cleaned); followers: $followers"
   echo "  (${specs[*]:-none}), $stalled of them stalled (their first answer line read, then never again)"
   echo "- soak: $soak_s s, a sample every $sample_s s of the daemon's VmRSS and Threads (/proc/PID/status), open files"
-  echo "  (/proc/PID/fd entries) and CPU time; pm2: $live \`sleep\` apps, its daemon (God) alone sampled the same way"
-  echo "  for $pm2_seconds s (its apps and the pm2 CLI not counted; no ended jobs, no followers)"
+  echo "  (/proc/PID/fd entries) and CPU time"
+  if [ -n "$PM2" ]; then
+    echo "- pm2: $live \`sleep\` apps; its daemon (God) alone sampled the same way for $pm2_seconds s (its apps and the"
+    echo "  pm2 CLI not counted; no ended jobs, no followers)"
+  fi
   python3 -c "print(f'- set-up: $ended ended jobs run in {$ended_ms / 1000:.1f} s ({$ended_ms / max(1, $ended):.1f} ms per job), '
                f'$live live jobs in {$live_ms / 1000:.1f} s, over one connection; after the soak, stop of all $live: {$stop_ms / 1000:.1f} s')"
   if [ -n "${pm2_start_ms:-}" ]; then
@@ -349,8 +352,8 @@ mib() { [ -n "$1" ] && python3 -c "print(f'{$1 / 1024:.1f}')" || echo "-"; }
   fi
   if [ -n "$followers_json" ]; then
     echo
-    echo "Followers at the end (reading ones: what they received; stalled ones: what had backed up for them,"
-    echo "drained after the soak, and whether the daemon had closed their connection):"
+    echo "Followers at the end (state: open = the daemon still had the stream open; stalled ones: what a drain"
+    echo "read from them after the soak, while the jobs kept writing):"
     echo
     python3 - "$followers_json" <<'EOF'
 import json, sys
@@ -358,7 +361,7 @@ for f in json.loads(sys.argv[1])["followers"]:
     what = f"{f['mode']:5} {f['kind']:6} {f['ref'] or '':14}"
     got = f"received {f['lines']} lines, {f['bytes'] / 1048576:.1f} MiB; state {f['state']}"
     if f["mode"] == "stall":
-        got += f"; backed up: {f['pending_bytes'] / 1048576:.1f} MiB ({f['drain']})"
+        got += f"; drained {f['drained_bytes'] / 1048576:.1f} MiB in {f['drain_ms'] / 1000:.1f} s ({f['drain']})"
     print(f"- {what} {got}")
 EOF
   fi

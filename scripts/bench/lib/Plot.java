@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Draws scripts/bench/soak.sh's samples as a PNG with the JDK alone (no plotting tool on the machine):
  * three panels over time, daemon RSS (MiB), threads and open files, bgrun's line and, when given, pm2's, each
- * panel with its target as a dashed line.
+ * panel with its target as a dashed line (for RSS: pm2's maximum, given as --rss-target-mib).
  * <pre>
  *   java Plot.java OUT.png BGRUN_CSV [PM2_CSV] [--title=TEXT] [--threads-target=N] [--fds-target=N] [--rss-target-mib=N]
  * </pre>
@@ -192,7 +192,7 @@ public class Plot {
             legendY += 16;
         }
         if (!Double.isNaN(target)) {
-            legend(g, legendY, TARGET, dashed, "target " + label(target));
+            legend(g, legendY, TARGET, dashed, (p == 0 ? "target (pm2's max) " : "target ") + label(target));
         }
         g.setStroke(new BasicStroke(1f));
     }
