@@ -27,7 +27,8 @@
 #        SOAK_SECONDS (600), SOAK_SAMPLE_S (10), SOAK_CHATTY (5), SOAK_CHATTY_LPS (200), SOAK_PM2_SECONDS
 #        (120), SOAK_OUT; and BGRUN_JAR, BENCH_NO_PM2=1, BENCH_KEEP=1, BENCH_LOG_DIR as in lib/common.sh.
 # Exits 0 whether or not the targets are met; non-zero when something fails (the daemon died, jobs went
-# missing, a follower was refused, a process was left behind).
+# missing, a follower was refused, a process was left behind). The daemon's open-file limit is in the report;
+# a set-up that runs into it (each ended job may keep files open) fails and says how many files were open.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -98,6 +99,14 @@ snapshot() {
   IFS=, read -r _ rss threads fds _ <<<"$row"
   echo "RSS $((rss / 1024)) MiB, $threads threads, $fds open files"
 }
+# "open files N of its limit M" for the daemon: an ended job's files count against that limit (a soft limit
+# below what SOAK_ENDED needs makes the set-up fail; say so then).
+fd_note() {
+  local fds limit
+  fds="$(find "/proc/$DAEMON_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+  limit="$(awk '/^Max open files/ {print $4}' "/proc/$DAEMON_PID/limits" 2>/dev/null)"
+  echo "the daemon has $fds open files of its limit ${limit:-?}"
+}
 # Waits up to $2 s for `bgrun daemon status` to show $1 live jobs; prints the last answer.
 await_live() {
   local want="$1" limit="$2" ds="" t0
@@ -114,16 +123,18 @@ bg list >/dev/null || bench_die "bgrun list failed"
 bgrun_daemon_pid
 [ -n "$DAEMON_PID" ] || bench_die "no daemon after bgrun list"
 snap_fresh="$(snapshot "$DAEMON_PID")"
+fd_limit="$(awk '/^Max open files/ {print $4 " (soft), " $5 " (hard)"}' "/proc/$DAEMON_PID/limits")"
 
 # ---------------------------------------------------------------- ended jobs
 ended_ms=0
 if [ "$ended" -gt 0 ]; then
   echo "making $ended ended jobs (true), one connection..." >&2
-  res="$(bench_client run e 0 "$ended" '{"cmd":["true"]}')" || bench_die "client run of the ended jobs failed: $res"
+  res="$(bench_client run e 0 "$ended" '{"cmd":["true"]}' 2>&1)" \
+    || bench_die "client run of the ended jobs failed ($(fd_note)): $(tail -c 600 <<<"$res")"
   ended_ms="$(json_field "$res" ms)"
   [ "$(json_field "$res" count)" -eq "$ended" ] || errors+=("ended jobs: $res")
   ds="$(await_live 0 300)"
-  [ "$(json_field "$ds" live_jobs)" = 0 ] || bench_die "the ended jobs did not all end within 300 s: $ds"
+  [ "$(json_field "$ds" live_jobs)" = 0 ] || bench_die "the ended jobs did not all end within 300 s ($(fd_note)): $ds"
   exited="$(bg list --state exited | grep -c '"state":"exited"' || true)"
   [ "$exited" -eq "$ended" ] || errors+=("$exited of $ended ended jobs are exited per bgrun list --state exited")
 fi
@@ -154,12 +165,13 @@ while True:
 EOF
 sleep_s=$((seconds + 3600)) # outlives the soak and its set-up; stopped at the end anyway
 chatty_spec="$(python3 -c 'import json, sys; print(json.dumps({"cmd": sys.argv[1:]}))' "$py" "$bench_tmp/work/chatty.py" "$chatty_lps")"
-res="$(bench_client run chatty 0 "$chatty" "$chatty_spec")" || bench_die "client run of the chatty jobs failed: $res"
+res="$(bench_client run chatty 0 "$chatty" "$chatty_spec" 2>&1)" \
+  || bench_die "client run of the chatty jobs failed ($(fd_note)): $(tail -c 600 <<<"$res")"
 [ "$(json_field "$res" not_live)" -eq 0 ] || errors+=("chatty jobs: $res")
 live_ms="$(json_field "$res" ms)"
 if [ "$live" -gt "$chatty" ]; then
-  res="$(bench_client run l 0 $((live - chatty)) "{\"cmd\":[\"sleep\",\"$sleep_s\"]}")" \
-    || bench_die "client run of the live jobs failed: $res"
+  res="$(bench_client run l 0 $((live - chatty)) "{\"cmd\":[\"sleep\",\"$sleep_s\"]}" 2>&1)" \
+    || bench_die "client run of the live jobs failed ($(fd_note)): $(tail -c 600 <<<"$res")"
   [ "$(json_field "$res" not_live)" -eq 0 ] || errors+=("live jobs: $res")
   live_ms="$(python3 -c "print($live_ms + $(json_field "$res" ms))")"
 fi
@@ -326,6 +338,7 @@ mib() { [ -n "$1" ] && python3 -c "print(f'{$1 / 1024:.1f}')" || echo "-"; }
   if [ -n "${pm2_start_ms:-}" ]; then
     python3 -c "print(f'- pm2 start of $live apps: {$pm2_start_ms / 1000:.1f} s')"
   fi
+  echo "- the daemon's open-file limit: $fd_limit"
   echo "- the daemon: fresh: $snap_fresh; with $ended ended jobs: $snap_ended; with $live live jobs too: $snap_live"
   echo
   echo "| measure | target | bgrun max | bgrun last | pm2 max | pm2 last |"
