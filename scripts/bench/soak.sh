@@ -203,19 +203,19 @@ if [ "$followers" -gt 0 ]; then
   [[ "$line" == following* ]] \
     || bench_die "the followers did not all get an answer: '$line' (stderr: $(head -c 500 "$bench_tmp/follow.err"))"
 fi
-# ask_followers: "LINES,BYTES,OPEN" of the reading followers, or ",," without followers.
+# ask_followers: sets FOLLOWED to "LINES,BYTES,OPEN" of the reading followers (",," without followers). Not
+# for $(...): bench_die must end the script.
 ask_followers() {
-  local reply=""
-  if [ -z "$follow_pid" ]; then
-    echo ",,"
-    return 0
-  fi
+  local reply="" l b o
+  FOLLOWED=",,"
+  [ -n "$follow_pid" ] || return 0
   printf 'report\n' >&"$follow_in"
   IFS= read -r -t 30 reply <&"$follow_out" || bench_die "no report from the followers within 30 s"
   [[ "$reply" == report* ]] || bench_die "followers: $reply"
   read -r _ l b o <<<"$reply"
-  echo "$l,$b,$o"
+  FOLLOWED="$l,$b,$o"
 }
+readers=$((followers - stalled))
 
 # ---------------------------------------------------------------- the soak
 echo "soak: $seconds s, a sample every $sample_s s (daemon pid $DAEMON_PID)..." >&2
@@ -230,7 +230,8 @@ for ((k = 0; ; k++)); do
   fi
   t=$(( ($(now_us) - t0) / 1000000 ))
   row="$(sample_of "$DAEMON_PID" "$t")" || { errors+=("the daemon (pid $DAEMON_PID) was gone at ${t} s"); break; }
-  echo "$row,$(ask_followers)" >>"$csv"
+  ask_followers
+  echo "$row,$FOLLOWED" >>"$csv"
   if ((k % 6 == 0)); then echo "  ${t}s: $row" >&2; fi
   if ((k * sample_s >= seconds)); then break; fi
 done
@@ -240,6 +241,12 @@ soak_s=$(( ($(now_us) - t0) / 1000000 ))
 ds="$(bg daemon status 2>/dev/null)" || errors+=("bgrun daemon status failed after the soak")
 [ "$(json_field "$ds" live_jobs)" = "$live" ] || errors+=("after the soak: live_jobs $(json_field "$ds" live_jobs), expected $live")
 [ "$(json_field "$ds" jobs)" = "$((live + ended))" ] || errors+=("after the soak: jobs $(json_field "$ds" jobs), expected $((live + ended))")
+if [ "$readers" -gt 0 ]; then
+  IFS=, read -r _ _ _ _ _ lines_first _ _ < <(sed -n 2p "$csv")
+  IFS=, read -r _ _ _ _ _ lines_last _ open_last < <(tail -n 1 "$csv")
+  [ "${lines_last:-0}" -gt "${lines_first:-0}" ] || errors+=("the reading followers received nothing during the soak")
+  [ "${open_last:-0}" -eq "$readers" ] || errors+=("only ${open_last:-0} of $readers reading followers still had their stream at the end")
+fi
 followers_json=""
 if [ -n "$follow_pid" ]; then
   echo "draining the stalled followers..." >&2
@@ -379,7 +386,9 @@ for f in json.loads(sys.argv[1])["followers"]:
 EOF
   fi
   echo
-  echo "Files: soak.csv${pm2_csv:+, pm2.csv}, $plot_note${followers_json:+, followers.json}; the daemon log (and pm2's)"
+  logs="the daemon log"
+  [ -z "$PM2" ] || logs="the daemon's and pm2's logs"
+  echo "Files: soak.csv${pm2_csv:+, pm2.csv}, $plot_note${followers_json:+, followers.json}; $logs"
   echo "are copied to $BENCH_LOG_DIR when the run ends."
   if [ -n "$pm2_note" ]; then
     echo
