@@ -389,7 +389,7 @@ EOF
   logs="the daemon log"
   [ -z "$PM2" ] || logs="the daemon's and pm2's logs"
   echo "Files: soak.csv${pm2_csv:+, pm2.csv}, $plot_note${followers_json:+, followers.json}; $logs"
-  echo "are copied to $BENCH_LOG_DIR when the run ends."
+  echo "(copied to $BENCH_LOG_DIR when the run ends)."
   if [ -n "$pm2_note" ]; then
     echo
     echo "pm2 problems: $pm2_note"
