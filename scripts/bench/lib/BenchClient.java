@@ -1,5 +1,6 @@
 import dev.bgrun.orchestrator.daemon.DaemonClient;
 import dev.bgrun.orchestrator.daemon.DaemonLauncher;
+import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.state.StateRoot;
 
 import java.nio.file.Path;
@@ -12,7 +13,9 @@ import java.util.Map;
  * A benchmark client: talks to the daemon over ONE connection, so the daemon's own cost is measured without a
  * JVM start per request. Timed inside; prints one JSON line.
  * <pre>
- *   BenchClient HOME run PREFIX FROM TO     runs jobs PREFIX{FROM..TO-1} (sleep 600) in workspace "bench"
+ *   BenchClient HOME run PREFIX FROM TO [SPEC_JSON]
+ *                                           runs jobs PREFIX{FROM..TO-1} in workspace "bench", each with the
+ *                                           spec SPEC_JSON (default {"cmd":["sleep","600"]})
  *   BenchClient HOME stop-all               one stop request for every live job
  *   BenchClient HOME clean                  removes every ended job
  *   BenchClient HOME repeat N CMD [REF]     N requests of CMD (status REF, list, daemon.status): median and p90 in us
@@ -30,11 +33,12 @@ public class BenchClient {
                 case "run" -> {
                     String cwd = System.getProperty("user.dir");
                     Map<String, String> env = System.getenv();
+                    Map<String, Object> spec = a.length > 5 ? Json.readObject(a[5]) : Map.of("cmd", List.of("sleep", "600"));
                     for (int i = Integer.parseInt(a[3]); i < Integer.parseInt(a[4]); i++) {
                         Map<String, Object> args = new HashMap<>();
                         args.put("name", a[2] + i);
                         args.put("workspace", "bench");
-                        args.put("spec", Map.of("cmd", List.of("sleep", "600")));
+                        args.put("spec", spec);
                         args.put("project", null);
                         args.put("cwd", cwd);
                         args.put("env", env);

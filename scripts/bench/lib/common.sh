@@ -1,4 +1,5 @@
-# Shared set-up for the daemon benchmarks (status-roundtrip.sh, output-capture.sh, many-jobs.sh). Sourced.
+# Shared set-up for the daemon benchmarks (status-roundtrip.sh, output-capture.sh, many-jobs.sh, soak.sh, ...).
+# Sourced.
 #
 # bench_init NAME   finds Java 25, copies the jar (BGRUN_JAR, default cli/target/bgrun.jar, built by the
 #                   launcher when missing) into a private temp dir (so its AOT cache is private too), makes a
@@ -8,7 +9,8 @@
 # bench_client ...  a one-connection Java client (lib/BenchClient.java; bench_client_build compiles it).
 # bg ARGS...        runs the CLI the way an installed bgrun does (scripts/lib/run-jar.sh: C1 + AOT cache).
 # pm2_setup         installs pm2@latest from npm into the temp dir; sets PM2 (empty when unavailable).
-# ecosystem FILE PREFIX FROM TO   writes a pm2 ecosystem file of apps PREFIX{FROM..TO-1}, each `sleep 600`.
+# ecosystem FILE PREFIX FROM TO [SECONDS]   writes a pm2 ecosystem file of apps PREFIX{FROM..TO-1}, each
+#                   `sleep SECONDS` (default 600).
 # bgrun_live, pm2_online          live jobs per `bgrun list`, online processes per `pm2 jlist`.
 # ms_between T0 T1  milliseconds (3 decimals) between two now_us readings.
 # Environment: BGRUN_JAR, BENCH_NO_PM2=1 (skip pm2), BENCH_KEEP=1 (keep the temp dir),
@@ -116,14 +118,15 @@ pm2_god_pid() {
   [ -n "$PM2" ] && [ -f "$PM2_HOME/pm2.pid" ] && cat "$PM2_HOME/pm2.pid"
 }
 
-# An ecosystem file of apps NAME_PREFIX FROM..TO-1, each `sleep 600` (run directly, no interpreter).
+# An ecosystem file of apps NAME_PREFIX FROM..TO-1, each `sleep SECONDS` (default 600; run directly, no
+# interpreter).
 ecosystem() {
-  local file="$1" prefix="$2" from="$3" to="$4" sleep_path i
+  local file="$1" prefix="$2" from="$3" to="$4" seconds="${5:-600}" sleep_path i
   sleep_path="$(command -v sleep)"
   {
     echo "module.exports = { apps: ["
     for ((i = from; i < to; i++)); do
-      echo "  { name: \"$prefix$i\", script: \"$sleep_path\", args: \"600\", interpreter: \"none\" },"
+      echo "  { name: \"$prefix$i\", script: \"$sleep_path\", args: \"$seconds\", interpreter: \"none\" },"
     done
     echo "] };"
   } >"$file"
