@@ -45,6 +45,7 @@ public final class Posix {
             int result = (int) KILL.invokeExact(state, pid, signal);
             return result == 0 ? 0 : (int) ERRNO.get(state, 0L);
         } catch (Throwable e) {
+            dev.bgrun.orchestrator.error.Fatal.rethrowIfFatal(e);
             throw new IllegalStateException("kill failed", e);
         }
     }
@@ -55,6 +56,7 @@ public final class Posix {
             MemorySegment state = arena.allocate(CALL_STATE);
             return (int) GETPGID.invokeExact(state, pid);
         } catch (Throwable e) {
+            dev.bgrun.orchestrator.error.Fatal.rethrowIfFatal(e);
             throw new IllegalStateException("getpgid failed", e);
         }
     }
@@ -67,6 +69,7 @@ public final class Posix {
             int result = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path.toString()), mode);
             errno = result == 0 ? 0 : (int) ERRNO.get(state, 0L);
         } catch (Throwable e) {
+            dev.bgrun.orchestrator.error.Fatal.rethrowIfFatal(e);
             throw new IllegalStateException("mkfifo failed", e);
         }
         if (errno != 0 && errno != EEXIST) {
