@@ -11,6 +11,7 @@ import dev.bgrun.orchestrator.logs.LogStore;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -325,7 +326,7 @@ public final class OutputSchemas {
         return new CommandOutput(null, new Stream("always",
                 document("bgrun events: one event", "Transitions and notifications after the cursor, in order; with "
                         + "--follow, a fell_behind record ends the stream (exit 1, Busy) when the client read too slowly.",
-                        oneOf(List.of(event(), eventsFellBehind().build()))),
+                        eventOrFellBehind()),
                 document("bgrun events: the cursor", "The last line without --follow: pass it as --since next time.",
                         cursor().build())),
                 null);
@@ -644,6 +645,14 @@ public final class OutputSchemas {
                 .req("reason", string())
                 .req("incarnation", integer(0))
                 .req("elapsed_ms", integer(0), "since the command began");
+    }
+
+    /** An item of bgrun events: one of the event shapes, or (last, with --follow) the fell_behind record. */
+    private static Map<String, Object> eventOrFellBehind() {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> shapes = new ArrayList<>((List<Map<String, Object>>) event().get("oneOf"));
+        shapes.add(eventsFellBehind().build());
+        return oneOf(shapes);
     }
 
     /** The last record of an events --follow whose client fell further behind than the event log keeps in memory. */
