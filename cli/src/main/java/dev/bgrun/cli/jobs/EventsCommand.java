@@ -77,6 +77,11 @@ public final class EventsCommand implements Runnable {
             out.data(e);
             return;
         }
+        if ("fell_behind".equals(e.get("type"))) {
+            out.line(out.red("fell behind") + " after cursor " + e.get("cursor") + ": resume with bgrun events --follow --since "
+                    + e.get("cursor"));
+            return;
+        }
         String what = switch (String.valueOf(e.get("type"))) {
             case "notify" -> out.cyan("notify") + " " + e.get("message");
             case "health" -> out.yellow("health") + " check failed " + e.get("failures") + "/" + e.get("threshold") + ": "

@@ -24,6 +24,12 @@ final class GroupReport {
     }
 
     @SuppressWarnings("unchecked")
+    /** The note for a fell_behind item: which transitions were not streamed, and where to read them. */
+    static String fellBehind(Output out, Map<String, Object> item) {
+        return out.dim("(this terminal read too slowly: transitions after event " + item.get("cursor") + " up to "
+                + item.get("resumed_at") + " were not shown; bgrun events --since " + item.get("cursor") + ")");
+    }
+
     static void print(Output out, Map<String, Object> result, Consumer<String> sink) {
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) result.get("jobs");
         String took = Views.duration(Duration.ofMillis(((Number) result.get("elapsed_ms")).longValue()));

@@ -57,6 +57,8 @@ public final class RunGroupCommand implements Callable<Integer> {
             result = group.run(options, flags, item -> {
                 if ("transition".equals(item.get("type"))) {
                     progress.transition(item);
+                } else if ("fell_behind".equals(item.get("type"))) {
+                    progress.print(GroupReport.fellBehind(out, item));
                 }
                 return true;
             });

@@ -91,6 +91,11 @@ public final class UpCommand implements Callable<Integer> {
                             progress.transition(item);
                         }
                     }
+                    case "fell_behind" -> {
+                        if (!out.json()) {
+                            progress.print(GroupReport.fellBehind(out, item));
+                        }
+                    }
                     case "line" -> {
                         if (!out.json()) {
                             String name = (String) item.get("job");

@@ -14,6 +14,17 @@ import java.util.List;
  * it), the same Java and class path as the caller, output to the daemon log.
  */
 public final class DaemonLauncher {
+    /**
+     * A small heap that grows with need (the default initial heap, 1/64 of RAM, would be the daemon's RSS), up
+     * to a fixed cap, with a fixed young generation of 24 MiB: the lines one catch-up pass hands to followers
+     * (a few MiB of text) then die young, where with the default young generation of a 16 MiB heap (5 MiB)
+     * they were promoted and a flood grew the old generation by hundreds of MiB of garbage; out of memory, the JVM exits at once (its line goes to the daemon log) rather than lose a
+     * random thread and run on half-alive: the next command starts a new daemon, which re-adopts the jobs.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-Xmn24m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:+UseStringDeduplication",
+            "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dbgrun.daemon=true");
+
     private final String java;
     private final String classPath;
 
@@ -35,11 +46,9 @@ public final class DaemonLauncher {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             command.add("/usr/bin/setsid");
         }
-        // A small heap that grows with need: the default initial heap (1/64 of RAM) would be the daemon's RSS.
-        command.addAll(List.of(java, "-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-XX:MinHeapFreeRatio=10",
-                "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:+UseStringDeduplication",
-                "--enable-native-access=ALL-UNNAMED", "-Dbgrun.daemon=true",
-                "-cp", classPath, DaemonMain.class.getName(), root.dir().toString()));
+        command.add(java);
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-cp", classPath, DaemonMain.class.getName(), root.dir().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.daemonLog().toFile()))

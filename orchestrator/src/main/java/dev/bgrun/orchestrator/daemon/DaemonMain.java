@@ -1,6 +1,7 @@
 package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.orchestrator.error.Fatal;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.state.StateRoot;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
@@ -33,6 +34,7 @@ public final class DaemonMain {
     public static void main(String[] args) throws Exception {
         StateRoot root = new StateRoot(Path.of(args[0])).ensure();
         Consumer<String> log = message -> System.out.println(Instant.now() + " " + message);
+        Fatal.install(log); // a dead internal thread or an Error ends the daemon, never leaves it half-alive
         try (FileChannel lockFile = FileChannel.open(root.runLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock = lockFile.tryLock();
             if (lock == null) {

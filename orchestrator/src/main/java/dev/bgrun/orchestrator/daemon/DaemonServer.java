@@ -2,6 +2,7 @@ package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.error.Fatal;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.json.JsonException;
 
@@ -161,6 +162,7 @@ public final class DaemonServer implements Closeable {
         } catch (IOException e) {
             throw e;
         } catch (Exception | Error e) {
+            Fatal.rethrowIfFatal(e); // out of memory is not answered: the daemon halts (see Fatal)
             log.accept("internal error answering " + line.substring(0, Math.min(200, line.length())) + ": " + e);
             write(out, Protocol.error(id, new BgrunException(ErrorType.Internal, "internal error: " + e)));
         }

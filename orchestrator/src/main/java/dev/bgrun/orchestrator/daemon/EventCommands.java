@@ -8,7 +8,6 @@ import dev.bgrun.orchestrator.supervisor.Supervisor;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -18,6 +17,8 @@ import java.util.function.Predicate;
  * and type; with {@code follow}, then every new one as it happens.
  */
 final class EventCommands {
+    /** How many events a follower takes from the log at a time; the log's memory holds the rest. */
+    static final int FOLLOW_BATCH = 256;
     private final Supervisor supervisor;
 
     EventCommands(Supervisor supervisor) {
@@ -40,37 +41,51 @@ final class EventCommands {
             long last = events.size() == limit ? id(events.getLast()) : Math.max(cursor, upTo);
             return Json.object("events", events, "cursor", Long.toString(last));
         }
-        LinkedBlockingQueue<Map<String, Object>> queue = new LinkedBlockingQueue<>();
-        Consumer<Map<String, Object>> listener = queue::add;
+        Wakeup wakeup = new Wakeup();
+        Consumer<Map<String, Object>> listener = event -> wakeup.raise(); // a signal only: events are read from the log
         log.subscribe(listener); // first, so nothing falls between the backlog and the live events
         try {
             long last = cursor;
-            for (Map<String, Object> event : log.since(cursor, Integer.MAX_VALUE)) {
-                last = id(event);
-                if (wanted.test(event) && !responder.item(event)) {
-                    return null;
+            if (log.recent(cursor, 1) == null) {
+                // An old cursor: the backlog from the files, once (they are capped: 8 MiB each, two of them).
+                for (Map<String, Object> event : log.since(cursor, Integer.MAX_VALUE)) {
+                    last = id(event);
+                    if (wanted.test(event) && !responder.item(event)) {
+                        return null;
+                    }
                 }
             }
             while (true) {
-                Map<String, Object> event = queue.poll(1, TimeUnit.SECONDS);
-                if (event == null) {
-                    if (!responder.open()) {
-                        return null; // the client left while nothing happened
+                List<Map<String, Object>> batch = log.recent(last, FOLLOW_BATCH);
+                if (batch == null) {
+                    return fellBehind(last, responder);
+                }
+                for (Map<String, Object> event : batch) {
+                    last = id(event);
+                    if (wanted.test(event) && !responder.item(event)) {
+                        return null;
                     }
-                    continue;
                 }
-                long id = id(event);
-                if (id <= last) {
-                    continue; // already sent from the backlog
-                }
-                last = id;
-                if (wanted.test(event) && !responder.item(event)) {
-                    return null;
+                if (batch.isEmpty() && !wakeup.await(1, TimeUnit.SECONDS) && !responder.open()) {
+                    return null; // the client left while nothing happened
                 }
             }
         } finally {
             log.unsubscribe(listener);
         }
+    }
+
+    /**
+     * The follower read so slowly that events after its cursor left the log's memory: it gets a last record
+     * with the cursor to resume from, and a {@code Busy} error that ends the stream. Reading the files for it
+     * instead would let one slow client make the daemon parse megabytes per batch.
+     */
+    private static Object fellBehind(long cursor, Handler.Responder responder) {
+        String at = Long.toString(cursor);
+        responder.item(Json.object("type", "fell_behind", "cursor", at, "kept", EventLog.KEPT_IN_MEMORY));
+        throw new BgrunException(ErrorType.Busy, "events --follow fell behind: more than " + EventLog.KEPT_IN_MEMORY
+                + " events came after cursor " + at + " while this client was not reading",
+                "resume with: bgrun events --follow --since " + at, Map.of("cursor", at), null);
     }
 
     private static long id(Map<String, Object> event) {

@@ -11,7 +11,6 @@ import dev.bgrun.orchestrator.supervisor.Supervisor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -40,8 +39,8 @@ final class ExpectCommand {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(a.number("timeout_ms", 30_000));
         long begun = System.nanoTime();
         LogStore logs = supervisor.logs(job);
-        LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
-        Consumer<LogLine> listener = queue::add;
+        Wakeup wakeup = new Wakeup();
+        Consumer<LogLine> listener = line -> wakeup.raise(); // a signal only: the scan reads the lines from the store
         logs.addListener(listener); // first: no line falls between the scan and the live ones
         try {
             logs.catchUp(job.incarnation(), false);
@@ -70,8 +69,7 @@ final class ExpectCommand {
                 if (left <= 0) {
                     return answer(job, begun, "timed_out", null);
                 }
-                queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-                queue.clear(); // the range read above sees them, in order
+                wakeup.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
             }
         } finally {
             logs.removeListener(listener);

@@ -5,7 +5,6 @@ import dev.bgrun.orchestrator.config.JsonSpecs;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
-import dev.bgrun.orchestrator.job.Transition;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
@@ -22,9 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * {@code run_group}: submits a group of jobs in start order (dependencies first; the scheduler starts each
@@ -51,8 +48,7 @@ final class GroupCommand {
         final String name;
         final boolean reused;
         final LogStore logs;
-        long lastLine;
-        Consumer<LogLine> listener;
+        final long lastLine;
         Long reachedMs;
 
         Member(Job job, boolean reused, LogStore logs, long lastLine) {
@@ -74,11 +70,9 @@ final class GroupCommand {
         Instant begun = Instant.now();
         long begunNanos = System.nanoTime();
 
-        LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        Consumer<Transition> onTransition = queue::add;
-        supervisor.transitions().subscribe(onTransition);
         Map<String, Member> members = new LinkedHashMap<>();
-        try {
+        // First: every transition from now on is seen (the members' ids are known once they are registered).
+        try (GroupStream stream = new GroupStream(supervisor.events(), events, begunNanos, members::containsKey)) {
             Map<String, Long> marks = new HashMap<>();
             for (RunRequest request : requests) {
                 Job before = supervisor.findDependency(request.workspace(), null, request.name());
@@ -90,18 +84,14 @@ final class GroupCommand {
                         ? supervisor.logs(job).lineCount() : marks.getOrDefault(job.workspace() + "/" + job.name(), 0L));
                 members.put(job.id(), m);
                 if (lines) {
-                    m.listener = line -> queue.add(new MemberLine(m, line));
-                    m.logs.addListener(m.listener);
+                    stream.follow(m.id, m.name, m.logs, m.lastLine);
                     m.logs.catchUp(job.incarnation(), false);
-                    for (LogLine line : m.logs.range(m.lastLine + 1, 5000)) {
-                        m.listener.accept(line);
-                    }
                 }
             }
             if (detach) {
                 // Back once every job that could start is spawned (or failed to be); waiting ones stay waiting.
                 while (members.values().stream().anyMatch(m -> current(m).state() == JobState.STARTING)) {
-                    queue.poll(50, TimeUnit.MILLISECONDS);
+                    stream.await(TimeUnit.MILLISECONDS.toNanos(50));
                 }
                 return result(members, begunNanos, begun, false, null, true);
             }
@@ -122,15 +112,15 @@ final class GroupCommand {
                     timedOut = true;
                     break;
                 }
-                Object item = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-                if (item != null && !deliver(item, members, events, lines, begunNanos, responder, queue)) {
+                stream.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+                if (!stream.pump(responder)) {
                     return null;
                 }
             }
             if (failed != null) {
                 supervisor.scheduler().barrier(); // the failure's blocks have spread before we report them
             }
-            if (!deliver(null, members, events, lines, begunNanos, responder, queue)) {
+            if (!stream.pump(responder)) {
                 return null;
             }
             Map<String, Object> result = result(members, begunNanos, begun, timedOut, failed, false);
@@ -142,20 +132,13 @@ final class GroupCommand {
                 return null;
             }
             while (!members.values().stream().allMatch(m -> current(m).state().terminal())) {
-                Object item = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (item != null && !deliver(item, members, events, lines, begunNanos, responder, queue)) {
+                stream.await(TimeUnit.MILLISECONDS.toNanos(200));
+                if (!stream.pump(responder)) {
                     return null;
                 }
             }
-            deliver(null, members, events, lines, begunNanos, responder, queue);
+            stream.pump(responder);
             return Json.object("type", "end", "jobs", members.values().stream().map(m -> view(m, begunNanos)).toList());
-        } finally {
-            supervisor.transitions().unsubscribe(onTransition);
-            for (Member m : members.values()) {
-                if (m.listener != null) {
-                    m.logs.removeListener(m.listener);
-                }
-            }
         }
     }
 
@@ -222,47 +205,6 @@ final class GroupCommand {
         Map<String, Object> v = job.view(false);
         Object at = job.spec().oneshot() ? v.get("ended_at") : v.get("ready_at");
         return at == null ? 0 : Duration.between(begun, Instant.parse((String) at)).toMillis();
-    }
-
-    /**
-     * Sends one queued item (and then everything queued after it) to the client when it belongs to the group
-     * and was asked for; false once the client has gone.
-     */
-    private static boolean deliver(Object first, Map<String, Member> members, boolean events, boolean lines,
-                                   long begunNanos, Handler.Responder responder, LinkedBlockingQueue<Object> queue) {
-        Object item = first != null ? first : queue.poll();
-        while (item != null) {
-            Object out = null;
-            if (item instanceof Transition t && events && members.containsKey(t.jobId())) {
-                Map<String, Object> json = t.toJson();
-                json.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos));
-                out = json;
-            } else if (item instanceof MemberLine line && lines) {
-                out = line(line);
-            }
-            if (out != null && !responder.item(out)) {
-                return false;
-            }
-            item = queue.poll();
-        }
-        return true;
-    }
-
-    /** A log line of a member, once (lines replayed at the start and heard live may overlap). */
-    private static Map<String, Object> line(MemberLine item) {
-        Member m = item.member();
-        LogLine line = item.line();
-        if (line.number() <= m.lastLine) {
-            return null;
-        }
-        m.lastLine = line.number();
-        Map<String, Object> json = Json.object("type", "line", "job", m.name, "id", m.id);
-        json.putAll(line.toJson());
-        return json;
-    }
-
-    /** A line and the member whose log it is. */
-    private record MemberLine(Member member, LogLine line) {
     }
 
     private Map<String, Object> result(Map<String, Member> members, long begunNanos, Instant begun, boolean timedOut,

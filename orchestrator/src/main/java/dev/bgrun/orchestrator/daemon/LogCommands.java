@@ -17,7 +17,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -26,6 +25,11 @@ import java.util.regex.PatternSyntaxException;
 /** The protocol commands that read a job's output or write its input: tail, diff, screen, send. */
 final class LogCommands {
     private static final int DIFF_DEFAULT_LINES = 1000;
+    /**
+     * How many lines a follower reads from the store at a time, so all it ever holds: 64 lines (64 MiB at
+     * worst, of 1 MiB lines; a few KiB as lines usually are), whatever its client does.
+     */
+    static final int FOLLOW_BATCH = 64;
     private final Supervisor supervisor;
 
     LogCommands(Supervisor supervisor) {
@@ -126,50 +130,57 @@ final class LogCommands {
         return out;
     }
 
-    /** The last lines, then new ones as they come, until the job ends (or, with keep, until the caller leaves). */
+    /**
+     * The last lines, then new ones as they come, until the job ends (or, with keep, until the caller leaves).
+     * The lines are read from the store, at most {@link #FOLLOW_BATCH} at a time, at the client's own pace: the
+     * store's listener only raises a {@link Wakeup}, so a client that stops reading holds one batch, however
+     * much the job writes meanwhile. A client slower than rotation sees a gap in the line numbers (those lines
+     * are gone from the disk too).
+     */
     private Object follow(Job job, LogStore logs, LineFilter filter, int lines, long since, boolean keep,
                           Handler.Responder responder) throws InterruptedException {
-        LinkedBlockingQueue<LogLine> queue = new LinkedBlockingQueue<>();
-        Consumer<LogLine> listener = queue::add;
-        logs.addListener(listener); // first: no line falls between the last lines and the live ones
+        Wakeup wakeup = new Wakeup();
+        Consumer<LogLine> listener = line -> wakeup.raise();
+        logs.addListener(listener); // a listener makes indexing immediate; it carries no line
         try {
             logs.catchUp(job.incarnation(), false);
-            // Lines up to a fixed count; the indexer may add more meanwhile, and those come after, once.
-            long last = Math.max(since, logs.lineCount());
-            for (LogLine line : LogReads.last(logs, filter, lines, since).lines()) {
-                if (line.number() <= last && !responder.item(line.toJson())) {
-                    return null;
+            long last;
+            if (filter.selects()) {
+                // The last matching lines need a backward search; then on from the end as it was.
+                last = Math.max(since, logs.lineCount());
+                for (LogLine line : LogReads.last(logs, filter, lines, since).lines()) {
+                    if (line.number() <= last && !responder.item(line.toJson())) {
+                        return null;
+                    }
                 }
+            } else {
+                last = Math.max(since, logs.lineCount() - lines); // the last lines come in batches like the new ones
             }
             while (true) {
-                LogLine line = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (line == null && !responder.open()) {
-                    return null; // the client left while the job was silent
-                }
-                if (line != null || logs.lineCount() > last) {
-                    // Read in order from the store: a listener may have missed lines from before it was added.
-                    LogReads.Slice slice = LogReads.after(logs, last, filter, 10_000);
-                    for (LogLine l : slice.lines()) {
-                        if (!responder.item(l.toJson())) {
+                List<LogLine> batch = logs.range(last + 1, FOLLOW_BATCH);
+                if (!batch.isEmpty()) {
+                    for (LogLine line : batch) {
+                        LogLine shown = filter.apply(line);
+                        if (shown != null && !responder.item(shown.toJson())) {
                             return null;
                         }
                     }
-                    last = slice.cursor();
-                    queue.clear();
+                    last = batch.getLast().number();
                     continue;
                 }
                 JobState state = job.state();
                 if (state.terminal() && !keep) {
                     logs.catchUp(job.incarnation(), true);
-                    for (LogLine rest : LogReads.after(logs, last, filter, Integer.MAX_VALUE).lines()) {
-                        if (!responder.item(rest.toJson())) {
-                            return null;
-                        }
+                    if (logs.lineCount() > last) {
+                        continue; // its last lines first
                     }
                     return Json.object("ended", true, "state", state.keyword(), "last_line", logs.lineCount());
                 }
                 if (supervisor.job(job.id()) == null) {
                     return Json.object("ended", true, "state", "removed", "last_line", logs.lineCount());
+                }
+                if (!wakeup.await(200, TimeUnit.MILLISECONDS) && !responder.open()) {
+                    return null; // the client left while the job was silent
                 }
             }
         } finally {

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 public final class EventLog implements AutoCloseable {
     /** Every type of event there is, as events name them (see {@link EventType}). */
     public static final List<String> TYPES = java.util.Arrays.stream(EventType.values()).map(EventType::keyword).toList();
-    private static final int KEPT_IN_MEMORY = 10_000;
+    /** How many of the latest events are kept in memory: what a follower may fall behind by. */
+    public static final int KEPT_IN_MEMORY = 10_000;
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
 
     private final Path file;
@@ -91,6 +92,17 @@ public final class EventLog implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Events after {@code cursor} from memory only, oldest first, at most {@code max}; null when some of them
+     * have already left memory (a follower that fell that far behind is told so rather than read the files).
+     */
+    public synchronized List<Map<String, Object>> recent(long cursor, int max) {
+        if (cursor < lastId && (recent.isEmpty() || ((Number) recent.peekFirst().get("id")).longValue() > cursor + 1)) {
+            return null;
+        }
+        return since(cursor, max);
     }
 
     /** Hears every event appended from now on, in order (called with the log's lock held: only queue it). */

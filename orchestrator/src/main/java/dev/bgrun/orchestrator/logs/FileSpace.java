@@ -64,6 +64,7 @@ final class FileSpace {
                 int ignored = (int) CLOSE.invokeExact(fd);
             }
         } catch (Throwable e) {
+            dev.bgrun.orchestrator.error.Fatal.rethrowIfFatal(e);
             return -1;
         }
     }

@@ -101,6 +101,7 @@ public final class NativeSpawn {
             throw e;
         } catch (Throwable e) {
             closeQuietly(stdout);
+            dev.bgrun.orchestrator.error.Fatal.rethrowIfFatal(e);
             throw new IllegalStateException("posix_spawn failed", e);
         } finally {
             Posix.close(writeEnd); // the child has its copy: end of file reaches us once it closes or ends

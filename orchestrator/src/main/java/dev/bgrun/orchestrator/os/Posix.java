@@ -1,5 +1,7 @@
 package dev.bgrun.orchestrator.os;
 
+import dev.bgrun.orchestrator.error.Fatal;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -68,6 +70,7 @@ public final class Posix {
     }
 
     private static IllegalStateException broken(String call, Throwable e) {
+        Fatal.rethrowIfFatal(e);
         return new IllegalStateException(call + " failed", e);
     }
 

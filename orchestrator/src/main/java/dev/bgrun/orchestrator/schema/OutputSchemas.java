@@ -11,6 +11,7 @@ import dev.bgrun.orchestrator.logs.LogStore;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -323,7 +324,9 @@ public final class OutputSchemas {
 
     static CommandOutput events() {
         return new CommandOutput(null, new Stream("always",
-                document("bgrun events: one event", "Transitions and notifications after the cursor, in order.", event()),
+                document("bgrun events: one event", "Transitions and notifications after the cursor, in order; with "
+                        + "--follow, a fell_behind record ends the stream (exit 1, Busy) when the client read too slowly.",
+                        eventOrFellBehind()),
                 document("bgrun events: the cursor", "The last line without --follow: pass it as --since next time.",
                         cursor().build())),
                 null);
@@ -335,7 +338,7 @@ public final class OutputSchemas {
                         groupResult().build()),
                 new Stream("--stream", document("bgrun run-group --stream: one item",
                         "First a submitted item, then each transition of a selected job; the result is the last line.",
-                        oneOf(List.of(submitted().build(), groupTransition().build()))),
+                        oneOf(List.of(submitted().build(), groupTransition().build(), groupFellBehind().build()))),
                         document("bgrun run-group --stream: the result", null, groupResult().build())),
                 null);
     }
@@ -345,7 +348,7 @@ public final class OutputSchemas {
                 document("bgrun up: one item", "The submitted jobs, every transition and output line of the selected "
                                 + "jobs, and the result once the stack is up (or could not come up).",
                         oneOf(List.of(submitted().build(), groupTransition().build(), groupLine().build(),
-                                groupResult().build()))),
+                                groupFellBehind().build(), groupResult().build()))),
                 document("bgrun up: the end", "The last line, only when every job ended by itself.", object()
                         .req("type", constant("end"))
                         .req("jobs", arrayOf(groupJob().build()), "the final state of each job").build())),
@@ -642,6 +645,30 @@ public final class OutputSchemas {
                 .req("reason", string())
                 .req("incarnation", integer(0))
                 .req("elapsed_ms", integer(0), "since the command began");
+    }
+
+    /** An item of bgrun events: one of the event shapes, or (last, with --follow) the fell_behind record. */
+    private static Map<String, Object> eventOrFellBehind() {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> shapes = new ArrayList<>((List<Map<String, Object>>) event().get("oneOf"));
+        shapes.add(eventsFellBehind().build());
+        return oneOf(shapes);
+    }
+
+    /** The last record of an events --follow whose client fell further behind than the event log keeps in memory. */
+    static Schemas.Obj eventsFellBehind() {
+        return object()
+                .req("type", constant("fell_behind"))
+                .req("cursor", string(), "the cursor of the last event sent: resume with --since CURSOR")
+                .req("kept", integer(1), "how many events the daemon keeps in memory for followers");
+    }
+
+    /** A group stream's client read so slowly that transitions left the event log's memory; the stream goes on. */
+    static Schemas.Obj groupFellBehind() {
+        return object()
+                .req("type", constant("fell_behind"))
+                .req("cursor", string(), "the event cursor after which transitions were not streamed: bgrun events --since CURSOR")
+                .req("resumed_at", string(), "the event cursor the stream goes on after");
     }
 
     /** An output line of a group's job (up). */

@@ -2,6 +2,7 @@ package dev.bgrun.orchestrator.supervisor;
 
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.error.Fatal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
@@ -47,6 +48,7 @@ final class Mailbox {
             try {
                 value = request.call();
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e);
                 failure = e;
             }
             afterEach.run(); // what the request changed is saved before its caller hears the answer
@@ -88,11 +90,13 @@ final class Mailbox {
             try {
                 next.run();
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e); // ends the thread: the daemon halts rather than run on half-alive
                 log.accept("job " + name + ": a message failed: " + Supervisor.trace(e));
             }
             try {
                 afterEach.run();
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e);
                 log.accept("job " + name + ": after a message: " + Supervisor.trace(e));
             }
         }

@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +86,7 @@ public final class Supervisor implements AutoCloseable {
         this.shim = ShimBinary.install(root.dir());
         this.watcher = new LogWatcher(log);
         this.exits = new ExitWatcher(log);
-        this.timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory());
+        this.timers = dev.bgrun.orchestrator.error.Fatal.timers(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory(), log);
         timers.scheduleWithFixedDelay(logged(() -> Limits.check(actors.values())), LIMIT_CHECK.toMillis(),
                 LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         this.scheduler = new Scheduler(new SchedulerJobs(), log);
@@ -629,6 +628,7 @@ public final class Supervisor implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
+                dev.bgrun.orchestrator.error.Fatal.rethrowIfFatal(e); // to the pool, which halts the daemon
                 log.accept("error in a supervisor task: " + trace(e));
             }
         };
