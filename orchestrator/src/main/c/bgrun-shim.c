@@ -16,7 +16,9 @@
  *   stdin.fifo  with `stdin`: the job's fd 0; the shim holds a write end (the keeper) until SIGUSR1
  *
  * One line on stdout: "pid <pid>" once the job has exec'd, or "error <message>" (then exit.N says 127).
- * Exit status: 0 once exit.N is written; 1 if it could not be; 2 for bad usage (no files touched).
+ * Exit status: 0 once exit.N is written; 1 if it could not be; 2 for bad usage (no files touched). A full
+ * disk (ENOSPC, EDQUOT) is tried again a few times, about 2 s in all; failing that nothing is written, and the
+ * daemon, seeing the shim end without exit.N, finds out why itself.
  *
  * The job runs in its own session (setsid), with default signal dispositions and an empty signal mask,
  * whatever the daemon's were. The shim stays in the caller's session, so signals to the job's process
@@ -36,6 +38,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef NSIG
@@ -448,5 +451,17 @@ int main(int argc, char **argv) {
         return 1;
     }
     long code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
-    return write_number(exit_path, code, 1) < 0 ? 1 : 0;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if (write_number(exit_path, code, 1) == 0) {
+            return 0;
+        }
+        if (errno != ENOSPC && errno != EDQUOT) {
+            break;
+        }
+        /* Room may come back (a file deleted, a log rotated). */
+        struct timespec pause = {0, 400L * 1000 * 1000};
+        while (nanosleep(&pause, &pause) < 0 && errno == EINTR) {
+        }
+    }
+    return 1;
 }

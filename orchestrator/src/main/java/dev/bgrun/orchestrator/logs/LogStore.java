@@ -1,7 +1,6 @@
 package dev.bgrun.orchestrator.logs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.error.IoErrors;
 import dev.bgrun.orchestrator.json.Json;
 
 /**
@@ -28,7 +31,16 @@ import dev.bgrun.orchestrator.json.Json;
  * <p>Rotation: when a live file passes its cap, its indexed head moves into {@code rotated/} (see
  * {@link StreamFile}), and only the newest segments are kept. Offsets in the index are logical, so line
  * numbers stay continuous and old records stay valid; lines whose bytes were dropped are below
- * {@link #firstLine()}, and the index records before them are freed from disk.
+ * {@link #firstLine()}, and the index records before them are freed from disk. The cap counts a line's index
+ * record with its bytes, so very short lines rotate sooner and the cap bounds the logs and the index together.
+ *
+ * <p>Files are open only during an operation (a catch-up, a read), never between: a job costs the daemon no
+ * open file while nobody reads it and nothing new is written, so thousands of ended jobs hold none.
+ *
+ * <p>A catch-up is all or nothing: when the index cannot be written (the disk is full) the pass is undone, so
+ * the index never holds records that were not written, and the next catch-up indexes the same lines again.
+ * Records are checked as they are read; an inconsistent index (a crash, an older daemon) is rebuilt from the
+ * log files from its first bad record on.
  */
 public final class LogStore implements AutoCloseable {
     public static final String STDOUT = "stdout.log";
@@ -54,13 +66,19 @@ public final class LogStore implements AutoCloseable {
     }
 
     private final Path dir;
-    private final FileChannel index;
+    /** Open only during an operation (see {@link #closeFiles}). */
+    private FileChannel index;
     private final StreamFile[] streams;
     private final long[] indexedEnd = new long[2];
     private long count;
     /** The first line whose bytes are still kept (1 until rotation drops some). */
     private long firstLine = 1;
     private long nextSegment = 1;
+    /**
+     * Lines indexed in each stream's live part, about (the head cut by a rotation takes its share): their index
+     * records count against the cap. Read without the lock by {@link #overCap}.
+     */
+    private final AtomicLongArray liveLines = new AtomicLongArray(2);
     /** Volatile: {@link #overCap} reads it without the lock. */
     private volatile long maxLiveBytes = Long.MAX_VALUE;
     private int maxSegments = Integer.MAX_VALUE;
@@ -89,22 +107,52 @@ public final class LogStore implements AutoCloseable {
                     Files.createFile(file);
                 }
             }
-            index = FileChannel.open(dir.resolve(INDEX), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            long size = index.size();
+            long size = index().size();
             count = size / RECORD;
             if (size % RECORD != 0) {
-                index.truncate(count * RECORD); // a record cut short by a crash
-            }
-            if (count > 0) {
-                ByteBuffer last = read(count - 1);
-                indexedEnd[0] = last.getLong(32);
-                indexedEnd[1] = last.getLong(40);
+                index().truncate(count * RECORD); // a record cut short by a crash
             }
             restoreRotation();
+            if (count >= firstLine && !valid(read(count - 1), 0)) {
+                dropFrom(lastValid() + 1); // zeros at the end (a crash, an older daemon): indexed again from the logs
+            }
+            ends(count);
+            for (int s = 0; s < 2; s++) {
+                // Unknown after a restart: every line since the live file began counts, which can only rotate sooner.
+                liveLines.set(s, count - firstRecordEndingAfter(s, streams[s].base()));
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoErrors.of("cannot open the log index", dir.resolve(INDEX), e);
+        } finally {
+            closeFiles();
         }
+    }
+
+    /** Sets the indexed ends to what the first {@code records} records cover. */
+    private void ends(long records) throws IOException {
+        if (records > 0 && records >= firstLine - 1) {
+            ByteBuffer last = read(records - 1);
+            indexedEnd[0] = last.getLong(32);
+            indexedEnd[1] = last.getLong(40);
+        } else {
+            indexedEnd[0] = streams[0].start();
+            indexedEnd[1] = streams[1].start();
+        }
+    }
+
+    /** The index of the first record after which stream s's indexed end passes {@code offset} (records whose
+     * ends only grow: a binary search). */
+    private long firstRecordEndingAfter(int s, long offset) throws IOException {
+        long lo = Math.max(0, firstLine - 1), hi = count;
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (read(mid).getLong(32 + 8 * s) > offset) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
 
     public Path dir() {
@@ -150,10 +198,16 @@ public final class LogStore implements AutoCloseable {
     public boolean overCap() {
         long cap = maxLiveBytes;
         try {
-            return Files.size(streams[0].live()) >= cap || Files.size(streams[1].live()) >= cap;
+            return Files.size(streams[0].live()) + RECORD * liveLines.get(0) >= cap
+                    || Files.size(streams[1].live()) + RECORD * liveLines.get(1) >= cap;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** What stream s's live part weighs against the cap: its indexed bytes and their lines' index records. */
+    private long liveWeight(int s) {
+        return indexedEnd[s] - streams[s].base() + RECORD * liveLines.get(s);
     }
 
     /** Where the full log is: the live files, rotated segments and their sizes (the artifact of a bounded read). */
@@ -170,7 +224,9 @@ public final class LogStore implements AutoCloseable {
             }
             out.put("size_bytes", streams[0].diskBytes() + streams[1].diskBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoErrors.of("cannot read the log", dir, e);
+        } finally {
+            closeFiles();
         }
         return out;
     }
@@ -214,28 +270,88 @@ public final class LogStore implements AutoCloseable {
         boolean more = true;
         while (more) {
             List<LogLine> added = new ArrayList<>();
+            // An error after lines were indexed is told after they are handed on: they are as indexed as any.
+            BgrunException failed = null;
             synchronized (this) {
                 try {
-                    now = Instant.now();
-                    more = false;
-                    for (int s = 0; s < 2; s++) {
-                        long before = indexedEnd[s];
-                        added.addAll(indexStream(s, incarnation, flush));
-                        more |= indexedEnd[s] - before >= passBytes();
-                    }
-                    writeBatch();
+                    more = pass(incarnation, flush, added);
                     for (int s = 0; s < 2; s++) {
                         // The indexed part decides: only it can move out, so segments come out about the cap's size.
-                        if (indexedEnd[s] - streams[s].base() >= maxLiveBytes) {
+                        if (liveWeight(s) >= maxLiveBytes) {
                             rotate(s);
                         }
                     }
+                } catch (PartialPass stopped) {
+                    failed = stopped.error;
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    failed = IoErrors.of("cannot rotate the log", dir, e);
+                } finally {
+                    closeFiles();
                 }
             }
             dispatch(added);
+            if (failed != null) {
+                throw failed;
+            }
         }
+    }
+
+    /**
+     * One pass over both streams, each batch of records all or nothing: if a batch cannot be written, the store
+     * is as after the last batch written (no record, line count or screen line of the rest kept), the lines
+     * written are left in {@code added}, and the error is thrown. Returns whether a stream has more to index than
+     * one pass takes.
+     */
+    private boolean pass(int incarnation, boolean flush, List<LogLine> added) throws PartialPass {
+        commit();
+        try {
+            now = Instant.now();
+            boolean more = false;
+            for (int s = 0; s < 2; s++) {
+                long before = indexedEnd[s];
+                long linesAtStart = liveLines.get(s);
+                added.addAll(indexStream(s, incarnation, flush));
+                more |= indexedEnd[s] - before + RECORD * (liveLines.get(s) - linesAtStart) >= passBytes();
+            }
+            writeBatch();
+            return more;
+        } catch (IOException e) {
+            count = committed.count;
+            System.arraycopy(committed.ends, 0, indexedEnd, 0, 2);
+            liveLines.set(0, committed.lines[0]);
+            liveLines.set(1, committed.lines[1]);
+            screen.dropAfter(count);
+            added.removeIf(line -> line.number() > count);
+            if (batch != null) {
+                batch.clear();
+            }
+            try {
+                index().truncate(count * RECORD); // what part of the batch did reach the file (shrinking needs no room)
+            } catch (IOException ignored) {
+                // the records past count are never read: reads stop at count, and the next pass writes over them
+            }
+            throw new PartialPass(IoErrors.of("cannot index the log", dir.resolve(INDEX), e));
+        }
+    }
+
+    /** A pass stopped by an index it could not write; the lines indexed before that are kept and handed on. */
+    private static final class PartialPass extends Exception {
+        final BgrunException error;
+
+        PartialPass(BgrunException error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
+    }
+
+    /** The store as of the last batch of records written, which a failed write goes back to. */
+    private record Committed(long count, long[] ends, long[] lines) {
+    }
+
+    private Committed committed;
+
+    private void commit() {
+        committed = new Committed(count, indexedEnd.clone(), new long[]{liveLines.get(0), liveLines.get(1)});
     }
 
     /** A pass never indexes more than the cap, so a segment is never much more than the cap either. */
@@ -267,8 +383,9 @@ public final class LogStore implements AutoCloseable {
             indexedEnd[s] = size; // truncated by someone else: follow from the new end
         }
         int window = READ_WINDOW;
-        long passEnd = indexedEnd[s] + passBytes();
-        while (indexedEnd[s] < size && indexedEnd[s] < passEnd) {
+        // A pass is bounded by what it weighs against the cap: bytes and index records.
+        long passEnd = indexedEnd[s] + passBytes() + RECORD * liveLines.get(s);
+        while (indexedEnd[s] < size && indexedEnd[s] + RECORD * liveLines.get(s) < passEnd) {
             int want = (int) Math.min(size - indexedEnd[s], window);
             if (chunk == null || chunk.capacity() < want) {
                 chunk = ByteBuffer.allocate(Math.max(want, READ_WINDOW));
@@ -324,6 +441,7 @@ public final class LogStore implements AutoCloseable {
         batch.putLong(at + 40, indexedEnd[1]);
         batch.position(at + RECORD);
         count++;
+        liveLines.incrementAndGet(s);
         screen.add(count, s, now.toEpochMilli(), incarnation, bytes, start, length);
         // Lines are materialised only for listeners (follow, readiness): a fast writer costs no garbage.
         return listeners.isEmpty() && !hooked(bytes, start, length) ? null : new LogLine(count, STREAMS[s], now, incarnation, text(bytes, start, length));
@@ -342,9 +460,10 @@ public final class LogStore implements AutoCloseable {
         long at = (count - batch.position() / RECORD) * RECORD;
         batch.flip();
         while (batch.hasRemaining()) {
-            at += index.write(batch, at);
+            at += index().write(batch, at);
         }
         batch.clear();
+        commit();
     }
 
     /** The last {@code n} lines. */
@@ -355,32 +474,104 @@ public final class LogStore implements AutoCloseable {
 
     /** Up to {@code max} lines starting at line number {@code from} (or the first line kept, if later). */
     public synchronized List<LogLine> range(long from, int max) {
-        List<LogLine> lines = new ArrayList<>();
+        try {
+            List<LogLine> lines = new ArrayList<>();
+            long bad = read(from, max, lines);
+            if (bad >= 0) {
+                // A record that cannot be right (zeros where a write never landed): the index from there is
+                // rebuilt from the log files, and the lines read again.
+                rebuildFrom(bad);
+                lines.clear();
+                if (read(from, max, lines) >= 0) {
+                    throw new BgrunException(ErrorType.IoError, "the line index " + dir.resolve(INDEX)
+                            + " is inconsistent with the log files even after rebuilding it", "remove the job and run it again",
+                            Map.of("file", dir.resolve(INDEX).toString()), null);
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw IoErrors.of("cannot read the log", dir, e);
+        } finally {
+            closeFiles();
+        }
+    }
+
+    /** Reads lines [from, from+max) into {@code lines}; returns the index of the first invalid record met, or -1. */
+    private long read(long from, int max, List<LogLine> lines) throws IOException {
         long first = Math.max(from, firstLine());
         long last = Math.min(count, first + Math.max(0, max) - 1);
         if (first > last) {
-            return lines;
+            return -1;
         }
-        try {
-            Window[] windows = {new Window(streams[0]), new Window(streams[1])};
-            ByteBuffer records = ByteBuffer.allocate((int) Math.min(last - first + 1, 4096) * RECORD);
-            for (long block = first; block <= last; block += records.capacity() / RECORD) {
-                int n = (int) Math.min(last - block + 1, records.capacity() / RECORD);
-                records.clear().limit(n * RECORD);
-                while (records.hasRemaining() && index.read(records, (block - 1) * RECORD + records.position()) > 0) {
-                    // a short read: keep reading
-                }
-                for (int i = 0; i < n; i++) {
-                    int at = i * RECORD;
-                    int s = records.get(at + 24);
-                    lines.add(new LogLine(block + i, STREAMS[s], Instant.ofEpochMilli(records.getLong(at)),
-                            records.getInt(at + 20), windows[s].text(records.getLong(at + 8), records.getInt(at + 16))));
-                }
+        Window[] windows = {new Window(streams[0]), new Window(streams[1])};
+        ByteBuffer records = ByteBuffer.allocate((int) Math.min(last - first + 1, 4096) * RECORD);
+        for (long block = first; block <= last; block += records.capacity() / RECORD) {
+            int n = (int) Math.min(last - block + 1, records.capacity() / RECORD);
+            records.clear().limit(n * RECORD);
+            while (records.hasRemaining() && index().read(records, (block - 1) * RECORD + records.position()) > 0) {
+                // a short read: keep reading
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (records.hasRemaining()) {
+                return block - 1 + records.position() / RECORD; // the file ends before the count says
+            }
+            for (int i = 0; i < n; i++) {
+                int at = i * RECORD;
+                if (!valid(records, at)) {
+                    return block - 1 + i;
+                }
+                int s = records.get(at + 24);
+                lines.add(new LogLine(block + i, STREAMS[s], Instant.ofEpochMilli(records.getLong(at)),
+                        records.getInt(at + 20), windows[s].text(records.getLong(at + 8), records.getInt(at + 16))));
+            }
         }
-        return lines;
+        return -1;
+    }
+
+    /** Whether the record at {@code at} can be one this store wrote (a never-written one reads as zeros). */
+    private static boolean valid(ByteBuffer records, int at) {
+        int s = records.get(at + 24);
+        long time = records.getLong(at);
+        long offset = records.getLong(at + 8);
+        int length = records.getInt(at + 16);
+        return time > 0 && (s == 0 || s == 1) && length >= 0 && length <= MAX_LINE && offset >= 0
+                && offset + length <= records.getLong(at + 32 + 8 * s);
+    }
+
+    /** The index of the last valid record (searching back from the end), or firstLine - 2 if none is. */
+    private long lastValid() throws IOException {
+        long stop = Math.max(0, firstLine - 1);
+        for (long i = count - 1; i >= stop; i--) {
+            if (valid(read(i), 0)) {
+                return i;
+            }
+        }
+        return stop - 1;
+    }
+
+    /** Forgets records [record, count): the lines they held are indexed again from the log files. */
+    private void dropFrom(long record) throws IOException {
+        count = Math.max(record, 0);
+        index().truncate(count * RECORD);
+        screen.dropAfter(count);
+        ends(count);
+    }
+
+    /**
+     * Rebuilds the index from record {@code record} on, from the log files: the same lines get the same numbers
+     * (one pass of the indexer again, which nobody hears of as new), with the incarnation of the record before.
+     */
+    private void rebuildFrom(long record) throws IOException {
+        long keep = Math.max(record, firstLine - 1);
+        int incarnation = keep > 0 ? read(keep - 1).getInt(20) : 1;
+        dropFrom(keep);
+        List<LogLine> ignored = new ArrayList<>();
+        try {
+            while (pass(Math.max(1, incarnation), false, ignored)) {
+                ignored.clear();
+            }
+        } catch (PartialPass stopped) {
+            throw stopped.error; // the index holds what could be written; the next catch-up goes on from there
+        }
     }
 
     /**
@@ -399,7 +590,9 @@ public final class LogStore implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoErrors.of("cannot read the log index", dir.resolve(INDEX), e);
+        } finally {
+            closeFiles();
         }
         return lo;
     }
@@ -453,8 +646,37 @@ public final class LogStore implements AutoCloseable {
 
     private ByteBuffer read(long recordIndex) throws IOException {
         ByteBuffer r = ByteBuffer.allocate(RECORD);
-        index.read(r, recordIndex * RECORD);
+        index().read(r, recordIndex * RECORD);
         return r;
+    }
+
+    /** The index, opened for the operation under way; {@link #closeFiles} closes it when the operation ends. */
+    private FileChannel index() throws IOException {
+        if (index == null) {
+            index = FileChannel.open(dir.resolve(INDEX), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        }
+        return index;
+    }
+
+    /** Closes every file the operation opened: between operations the store holds none. */
+    private void closeFiles() {
+        try {
+            if (index != null) {
+                index.close();
+            }
+        } catch (IOException ignored) {
+            // a read-mostly channel: nothing was left unwritten
+        } finally {
+            index = null;
+        }
+        for (StreamFile f : streams) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // read-only channels
+            }
+        }
     }
 
     private static String text(byte[] bytes, int start, int length) {
@@ -473,10 +695,27 @@ public final class LogStore implements AutoCloseable {
             return; // nothing indexed yet to move out (a line longer than the cap is still being read)
         }
         long seq = nextSegment++;
-        file.copyHead(seq, length);
-        // Recorded first: a daemon killed between the cut and the record can tell which happened (restoreRotation).
-        writeRotation(Json.object("stream", file.name(), "seq", seq, "length", length, "size_before", file.liveSize()));
-        file.cutHead(seq, length);
+        long baseBefore = file.base();
+        try {
+            file.copyHead(seq, length);
+            // Recorded first: a daemon killed between the cut and the record can tell which happened (restoreRotation).
+            writeRotation(Json.object("stream", file.name(), "seq", seq, "length", length, "size_before", file.liveSize()));
+            file.cutHead(seq, length);
+        } catch (IOException e) {
+            if (file.segments().stream().noneMatch(seg -> seg.seq() == seq)) { // not cut: the live file is whole
+                Files.deleteIfExists(file.segmentPath(seq));
+                try {
+                    writeRotation(null);
+                } catch (IOException again) {
+                    // the pending record stays; the next open finds the live file uncut and drops the copy
+                }
+            }
+            throw e;
+        }
+        // The lines that stay live keep their share of the index records (by bytes: the cut is not at a line).
+        long indexed = indexedEnd[s] - baseBefore;
+        long remaining = Math.max(0, indexedEnd[s] - file.base());
+        liveLines.set(s, indexed <= 0 ? 0 : (liveLines.get(s) * remaining + indexed - 1) / indexed);
         file.dropBeyond(maxSegments);
         advanceFirstLine();
         writeRotation(null);
@@ -571,13 +810,6 @@ public final class LogStore implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            index.close();
-            for (StreamFile f : streams) {
-                f.close();
-            }
-        } catch (IOException ignored) {
-            // closing; nothing to do
-        }
+        closeFiles();
     }
 }

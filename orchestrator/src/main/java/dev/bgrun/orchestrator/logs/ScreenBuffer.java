@@ -60,6 +60,14 @@ final class ScreenBuffer {
         return size;
     }
 
+    /** Forgets the lines numbered after {@code last} (a catch-up that could not be written is undone). */
+    void dropAfter(long last) {
+        while (size > 0 && numbers[Math.floorMod(next - 1, CAPACITY)] > last) {
+            next = Math.floorMod(next - 1, CAPACITY);
+            size--;
+        }
+    }
+
     /** Frees the memory (shortly after the job ended); the lines are still in the log on disk. */
     void release() {
         java.util.Arrays.fill(bytes, null);

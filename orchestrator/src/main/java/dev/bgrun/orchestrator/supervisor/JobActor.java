@@ -10,6 +10,7 @@ import dev.bgrun.orchestrator.config.RestartPolicy;
 import dev.bgrun.orchestrator.config.Signals;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.error.IoErrors;
 import dev.bgrun.orchestrator.job.JobState;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
@@ -80,6 +81,9 @@ final class JobActor {
     final Object indexLock = new Object();
     ScheduledFuture<?> deferredIndex;
     long firstDeferredAt;
+    /** A catch-up that could not write the index (a full disk), due again (see Supervisor.index). */
+    ScheduledFuture<?> indexRetry;
+    volatile boolean indexFailing;
 
     JobActor(String id, Supervisor sv) {
         this.id = id;
@@ -359,7 +363,7 @@ final class JobActor {
      */
     private int prepare() {
         Job j = job;
-        logs().catchUp(j.incarnation, true); // what the last incarnation wrote is its own
+        sv.index(this, j.incarnation, true); // what the last incarnation wrote is its own
         applyLogLimits();
         settled = Math.max(settled, j.incarnation);
         j.incarnation++;
@@ -460,7 +464,7 @@ final class JobActor {
         if (readinessListener != null) {
             logs().addListener(readinessListener);
             // Lines written before the listener was added: from the incarnation's first line.
-            logs().catchUp(n, false);
+            sv.index(this, n, false);
             for (LogLine line : logs().range(logs().lineCount() - 5000, 5000)) {
                 readinessListener.accept(line);
             }
@@ -487,7 +491,7 @@ final class JobActor {
             failReason = "its bgrun-shim was killed, so its exit could not be recorded; stopped it";
             killTree();
         }
-        logs().catchUp(n, true);
+        sv.index(this, n, true); // never throws: a full disk must not keep the job from ending
         settled = n;
         cancelTimers();
         j.endedAt = ended;
@@ -603,7 +607,9 @@ final class JobActor {
             return failReason;
         }
         if (j.exitCode == null) {
-            return "exit status unknown (the shim ended without recording it)";
+            String cause = IoErrors.cannotWrite(dir); // the shim writes nothing when it cannot write exit.N
+            return cause == null ? "exit status unknown (the shim ended without recording it)"
+                    : "the exit status could not be recorded: " + cause;
         }
         if (j.signal != null) {
             return "killed by signal SIG" + j.signal + " (exit status " + j.exitCode + ")";

@@ -56,6 +56,8 @@ public final class Supervisor implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long INDEX_QUIET_MS = 20;
     private static final long INDEX_MAX_DELAY_MS = 1000;
+    /** How soon a catch-up that could not write the index (a full disk) is tried again. */
+    private static final long INDEX_RETRY_MS = 2000;
     /** How long a job's recent lines stay in memory after it ends (screen reads them from disk after). */
     private static final Duration SCREEN_KEPT = Duration.ofMinutes(5);
     /** A request waits at most this long beyond its job's own stop-timeout for its answer. */
@@ -176,7 +178,7 @@ public final class Supervisor implements AutoCloseable {
         if (outcome != null && job.spec.get(JobKeys.ALERT).contains(outcome)) {
             Integer code = job.exitCode();
             Thread.ofVirtual().start(() -> { // off the actor's thread: it reads the last lines from disk
-                actor.logs().catchUp(t.incarnation(), true);
+                index(actor, t.incarnation(), true);
                 events.append(EventType.ALERT, Json.object("job", job.name(), "job_id", job.id(), "workspace", job.workspace(),
                         "outcome", outcome, "state", t.to().keyword(), "exit_code", code, "reason", t.reason(),
                         "incarnation", t.incarnation(), "last_lines", actor.logs().tail(5).stream().map(LogLine::text).toList()));
@@ -435,6 +437,9 @@ public final class Supervisor implements AutoCloseable {
             if (actor.deferredIndex != null) {
                 actor.deferredIndex.cancel(false);
             }
+            if (actor.indexRetry != null) {
+                actor.indexRetry.cancel(false);
+            }
         }
     }
 
@@ -554,7 +559,7 @@ public final class Supervisor implements AutoCloseable {
         if (logs.hasListeners() || events.hasListeners() || logs.overCap()) {
             // Someone waits for lines, or for events (a notify marker), or the log is due for rotation (so
             // it never grows far past its cap): index now, not after a quiet spell.
-            logs.catchUp(job.incarnation(), false);
+            index(actor, job.incarnation(), false);
             return;
         }
         synchronized (actor.indexLock) {
@@ -572,9 +577,47 @@ public final class Supervisor implements AutoCloseable {
                 }
                 Job current = actor.job();
                 if (current != null && actors.get(actor.id) == actor) { // not removed meanwhile
-                    logs.catchUp(current.incarnation(), false);
+                    index(actor, current.incarnation(), false);
                 }
             }), INDEX_QUIET_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Indexes the job's new output for the daemon itself (not for a reader, who is told the error). When the index
+     * cannot be written (the disk is full) it is tried again every {@link #INDEX_RETRY_MS} until it works: the
+     * job may write nothing more, so no new write would ever trigger it. Said once in the daemon log.
+     */
+    void index(JobActor actor, int incarnation, boolean flush) {
+        try {
+            actor.logs().catchUp(incarnation, flush);
+            if (actor.indexFailing) {
+                actor.indexFailing = false;
+                log.accept("job " + actor.id + ": its log is indexed again");
+            }
+        } catch (BgrunException e) {
+            if (e.type() != ErrorType.IoError) {
+                throw e;
+            }
+            if (!actor.indexFailing) {
+                actor.indexFailing = true;
+                log.accept("job " + actor.id + ": cannot index its log, trying again every " + INDEX_RETRY_MS + "ms: "
+                        + e.getMessage());
+            }
+            synchronized (actor.indexLock) {
+                if (actor.indexRetry != null || actors.get(actor.id) != actor) {
+                    return; // one retry at a time; none for a removed job
+                }
+                actor.indexRetry = timers.schedule(logged(() -> {
+                    synchronized (actor.indexLock) {
+                        actor.indexRetry = null;
+                    }
+                    Job current = actor.job();
+                    if (current != null && actors.get(actor.id) == actor) {
+                        index(actor, current.incarnation(), current.state().terminal());
+                    }
+                }), INDEX_RETRY_MS, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -599,7 +642,7 @@ public final class Supervisor implements AutoCloseable {
         actor.adoptRecord(job);
         byName.put(job.workspace() + "/" + job.name(), actor);
         register(actor);
-        actor.logs().catchUp(job.incarnation, false);
+        index(actor, job.incarnation, false);
         return actor;
     }
 

@@ -131,4 +131,54 @@ class LogStoreTest {
             assertThat(logs.screen(2)).extracting(LogLine::text).containsExactly("two", "three");
         }
     }
+
+    @Test
+    void theCapCountsTheIndexSoShortLinesRotateSooner() throws IOException {
+        // 300,000 lines of one character: 600 KB of log, 14.4 MB of index records. The log alone never passes a
+        // 1 MiB cap; with its index it passes it many times, so it rotates and the old lines are dropped.
+        append(LogStore.STDOUT, "x\n".repeat(300_000));
+        long cap = 1 << 20;
+        try (LogStore logs = new LogStore(dir)) {
+            logs.limits(cap, 1);
+            logs.catchUp(1, false);
+            assertThat(logs.lineCount()).isEqualTo(300_000);
+            assertThat(logs.firstLine()).as("rotated and dropped").isGreaterThan(1);
+            long logBytes = ((Number) logs.artifact().get("size_bytes")).longValue();
+            long indexBytes = (logs.lineCount() - logs.firstLine() + 1) * 48; // records kept (those before are freed)
+            // The live file and one segment, each about the cap, the index records of their lines included.
+            assertThat(logBytes + indexBytes).isLessThanOrEqualTo(2 * cap + (64 << 10) + 2 * 4096 * 49);
+            List<LogLine> kept = logs.range(logs.firstLine(), Integer.MAX_VALUE);
+            assertThat(kept).hasSize((int) (300_000 - logs.firstLine() + 1)).allMatch(l -> l.text().equals("x"));
+        }
+    }
+
+    @Test
+    void anIndexWithZeroRecordsIsRebuiltFromTheLogs() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 500; i++) {
+            text.append("line ").append(i).append('\n');
+        }
+        append(LogStore.STDOUT, text.toString());
+        try (LogStore logs = new LogStore(dir)) {
+            logs.catchUp(1, false);
+        }
+        // Records 86 to 238 zeroed, as a write that never landed leaves them, and 20 zero records past the end.
+        try (var index = java.nio.channels.FileChannel.open(dir.resolve(LogStore.INDEX), StandardOpenOption.WRITE)) {
+            index.write(java.nio.ByteBuffer.allocate((238 - 86 + 1) * 48), 85 * 48);
+            index.write(java.nio.ByteBuffer.allocate(20 * 48), 500 * 48);
+        }
+        try (LogStore logs = new LogStore(dir)) {
+            assertThat(logs.lineCount()).as("the zeros at the end are dropped when the index is opened").isEqualTo(500);
+            List<LogLine> lines = logs.range(1, 1000);
+            assertThat(lines).hasSize(500);
+            for (LogLine line : lines) {
+                assertThat(line.text()).isEqualTo("line " + line.number());
+                assertThat(line.incarnation()).isEqualTo(1);
+            }
+            append(LogStore.STDOUT, "line 501\n");
+            logs.catchUp(1, false);
+            assertThat(logs.tail(1).getFirst().text()).isEqualTo("line 501");
+            assertThat(logs.tail(1).getFirst().number()).isEqualTo(501);
+        }
+    }
 }
