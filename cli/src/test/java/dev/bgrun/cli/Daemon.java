@@ -28,7 +28,9 @@ final class Daemon implements AutoCloseable {
     private final List<Long> pids = new ArrayList<>();
 
     Daemon(Path tmp) throws IOException {
-        this.home = Files.createDirectories(tmp.resolve("home"));
+        // Private, as bgrun requires of a state root it did not create itself.
+        this.home = Files.createDirectories(tmp.resolve("home"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         this.work = Files.createDirectories(tmp.resolve("work"));
     }
 

@@ -45,7 +45,7 @@ class DiscoveryIT {
             assertThat(r.exitCode()).as(r.toString()).isZero();
             JsonNode report = Daemon.JSON.readTree(r.out());
             assertThat(report.get("ok").asBoolean()).isTrue();
-            assertThat(names(report)).containsExactly("java", "state-root", "daemon", "process-groups", "disk");
+            assertThat(names(report)).containsExactly("java", "state-root", "daemon", "resources", "process-groups", "disk");
             JsonNode daemon = check(report, "daemon");
             assertThat(daemon.get("status").asText()).isEqualTo("warn");
             assertThat(daemon.get("detail").asText()).contains("not running");

@@ -7,6 +7,8 @@ import dev.bgrun.cli.jobs.Views;
 import dev.bgrun.orchestrator.daemon.DaemonClient;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.Resources;
 import dev.bgrun.orchestrator.state.StateRoot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,7 +75,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StateRoot root = StateRoot.fromEnvironment();
-        List<Check> checks = List.of(java(), stateRoot(root), daemon(root), processGroups(), disk(root));
+        List<Check> checks = List.of(java(), stateRoot(root), daemon(root), resources(root), processGroups(), disk(root));
         boolean ok = checks.stream().noneMatch(c -> c.status() == Status.FAIL);
         Output out = ProjectArgs.root(spec).output();
         if (out.json()) {
@@ -148,12 +150,14 @@ public final class DoctorCommand implements Callable<Integer> {
                 return new Check("state-root", Status.FAIL, where + " is not a directory", "remove it, or point BGRUN_HOME elsewhere", facts);
             }
             String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-            String me = System.getProperty("user.name");
+            int ownerUid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int me = Posix.getuid(); // a number: a uid without a passwd entry has no name
             String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
             facts.put("owner", owner);
             facts.put("mode", mode);
-            if (!owner.equals(me)) {
-                return new Check("state-root", Status.FAIL, where + " belongs to " + owner + ", not " + me,
+            if (ownerUid != me) {
+                return new Check("state-root", Status.FAIL, where + " belongs to " + owner + " (uid " + ownerUid
+                        + "), not to this user (uid " + me + ")",
                         "use a state root of your own: set BGRUN_HOME", facts);
             }
             if (!mode.equals("rwx------")) {
@@ -207,25 +211,60 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The daemon's use of its limits: open files of its file limit, threads, heap. Warns at 80% of the file
+     * limit (beyond it, clients get ResourceExhausted). Without a daemon, the limit one started now would get.
+     */
+    @SuppressWarnings("unchecked")
+    static Check resources(StateRoot root) {
+        Map<String, Object> status = null;
+        try (DaemonClient client = DaemonClient.tryConnect(root)) {
+            if (client != null) {
+                status = (Map<String, Object>) client.call("daemon.status", Map.of());
+            }
+        } catch (BgrunException e) {
+            status = null;
+        }
+        if (status == null || !(status.get("file_limit") instanceof Number limitNumber)) {
+            long limit = Resources.fileLimit();
+            return new Check("resources", Status.OK, "no daemon to measure; one started now may open "
+                    + (limit < 0 || limit == Long.MAX_VALUE ? "unlimited" : limit) + " files (ulimit -n)", null,
+                    Json.object("file_limit", limit));
+        }
+        long limit = limitNumber.longValue();
+        long open = ((Number) status.get("open_files")).longValue();
+        Map<String, Object> facts = Json.object("open_files", open, "file_limit", limit, "threads", status.get("threads"),
+                "heap_used_bytes", status.get("heap_used_bytes"), "heap_max_bytes", status.get("heap_max_bytes"),
+                "rss_bytes", status.get("rss_bytes"), "disk_free_bytes", status.get("disk_free_bytes"));
+        String detail = open + " open files of " + (limit < 0 ? "no limit" : limit) + ", " + status.get("threads") + " threads, heap "
+                + mib(status.get("heap_used_bytes")) + " of " + mib(status.get("heap_max_bytes")) + ", RSS " + mib(status.get("rss_bytes"))
+                + ", " + mib(status.get("disk_free_bytes")) + " free on the state root's disk";
+        if (limit > 0 && open * 5 >= limit * 4) {
+            return new Check("resources", Status.WARN, detail + ": near the file limit",
+                    "stop or clean jobs you no longer need, or raise the hard limit (ulimit -Hn) and restart the daemon "
+                            + "(`bgrun daemon stop`; jobs keep running)", facts);
+        }
+        return new Check("resources", Status.OK, detail, null, facts);
+    }
+
+    private static String mib(Object bytes) {
+        return bytes instanceof Number n ? (n.longValue() >> 20) + " MiB" : "?";
+    }
+
+    /** Jobs get their own session and group from bgrun-shim (a setsid call: no setsid binary needed); /proc must be readable. */
     static Check processGroups() {
-        Path setsid = findSetsid();
-        Path procStat = Path.of("/proc/self/stat");
         boolean proc;
         try {
-            proc = !Files.readString(procStat).isEmpty();
+            proc = !Files.readString(Path.of("/proc/self/stat")).isEmpty();
         } catch (IOException | RuntimeException e) {
             proc = false;
         }
-        Map<String, Object> facts = Json.object("setsid", setsid == null ? null : setsid.toString(), "proc", proc);
-        if (setsid == null) {
-            return new Check("process-groups", Status.FAIL, "setsid is neither /usr/bin/setsid nor on PATH: bgrun starts each job in its own session and process group with it",
-                    "install util-linux, which provides setsid", facts);
-        }
+        Map<String, Object> facts = Json.object("proc", proc);
         if (!proc) {
             return new Check("process-groups", Status.FAIL, "/proc is not readable: bgrun finds a job's processes there (stop, stats, recovery)",
                     "bgrun needs Linux with /proc mounted", facts);
         }
-        return new Check("process-groups", Status.OK, "setsid at " + setsid + "; /proc readable", null, facts);
+        return new Check("process-groups", Status.OK, "/proc readable; each job gets its own session and process group from bgrun-shim", null, facts);
     }
 
     static Check disk(StateRoot root) {
@@ -286,25 +325,6 @@ public final class DoctorCommand implements Callable<Integer> {
             // counted as far as it got
         }
         return result;
-    }
-
-    private static Path findSetsid() {
-        Path usual = Path.of("/usr/bin/setsid");
-        if (Files.isExecutable(usual)) {
-            return usual;
-        }
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    Path candidate = Path.of(dir, "setsid");
-                    if (Files.isExecutable(candidate)) {
-                        return candidate;
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     private static Path existingAncestor(Path dir) {

@@ -3,6 +3,7 @@ package dev.bgrun.orchestrator.daemon;
 import dev.bgrun.orchestrator.config.Durations;
 import dev.bgrun.orchestrator.error.Fatal;
 import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.os.Resources;
 import dev.bgrun.orchestrator.state.StateRoot;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
@@ -70,6 +71,14 @@ public final class DaemonMain {
             s.put("live_jobs", supervisor.liveCount());
             s.put("connections", Math.max(0, serving.get().connections() - 1)); // besides the one asking
             s.put("rss_bytes", rss());
+            Runtime heap = Runtime.getRuntime();
+            s.put("heap_used_bytes", heap.totalMemory() - heap.freeMemory());
+            s.put("heap_max_bytes", heap.maxMemory());
+            s.put("threads", Resources.threads());
+            s.put("open_files", Resources.openFiles());
+            s.put("file_limit", Resources.fileLimit() == Long.MAX_VALUE ? -1 : Resources.fileLimit());
+            s.put("exits_watched_by_pidfd", supervisor.exits().withPidfd());
+            s.put("disk_free_bytes", root.dir().toFile().getUsableSpace());
             s.put("deadlocked_threads", deadlockedThreads());
             return s;
         };

@@ -5,6 +5,8 @@ import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.error.Fatal;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.json.JsonException;
+import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.Resources;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,10 +15,14 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +40,17 @@ public final class DaemonServer implements Closeable {
     private final AtomicInteger connections = new AtomicInteger();
     private ServerSocketChannel server;
     private volatile long lastActivity = System.nanoTime();
+    /** Owned by the accept thread: the reserve descriptor, and how many accepts failed since the last log line. */
+    private FileChannel reserve;
+    private long refused;
+    private long lastRefusalLog;
+    private static final Duration LOG_EVERY = Duration.ofSeconds(10);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
+    private static final Duration REFUSAL_WAIT = Duration.ofSeconds(2);
+    /** This user, as a peer's credentials name it: its uid, so that a uid without a passwd entry is served too. */
+    private static final int OWN_UID = Posix.getuid();
+    /** This user's name as the JDK renders a peer's uid: read from the socket file this process owns. */
+    private String ownName;
 
     public DaemonServer(Path socket, Map<String, Handler> handlers, Consumer<String> log) {
         this.socket = socket;
@@ -47,6 +64,8 @@ public final class DaemonServer implements Closeable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        ownName = Files.getOwner(socket).getName();
+        reserve = openReserve();
         Thread.ofPlatform().name("bgrun-accept").daemon(true).start(this::acceptLoop);
     }
 
@@ -60,16 +79,84 @@ public final class DaemonServer implements Closeable {
         return lastActivity;
     }
 
+    /**
+     * Accepts connections. At the file limit, accept fails with EMFILE while the client waits in the backlog,
+     * and trying again at once would spin: so one descriptor is kept in reserve, given up to accept that
+     * client, tell it {@code ResourceExhausted} with the limit and the use, and close; then taken back. The
+     * failure is logged once per {@link #LOG_EVERY} with how many happened, not once per client.
+     */
     private void acceptLoop() {
         while (server.isOpen()) {
             try {
                 SocketChannel channel = server.accept();
                 Thread.ofVirtual().name("bgrun-conn").start(() -> serve(channel));
             } catch (IOException e) {
-                if (server.isOpen()) {
-                    log.accept("accept failed: " + e);
+                if (!server.isOpen()) {
+                    return;
+                }
+                refused++;
+                if (System.nanoTime() - lastRefusalLog > LOG_EVERY.toNanos()) {
+                    lastRefusalLog = System.nanoTime();
+                    log.accept("accept failed (" + refused + " since the last report): " + e.getMessage()
+                            + (Resources.outOfFiles(e) ? "; " + Resources.outOfFilesMessage() : ""));
+                    refused = 0;
+                }
+                if (Resources.outOfFiles(e)) {
+                    refuseOneOutOfFiles();
                 }
             }
+        }
+    }
+
+    /** Uses the reserve descriptor to tell one waiting client why it cannot be served now. */
+    private void refuseOneOutOfFiles() {
+        if (reserve != null) {
+            try {
+                reserve.close();
+            } catch (IOException ignored) {
+                // it is closed either way
+            }
+            reserve = null;
+        }
+        try (SocketChannel channel = server.accept()) {
+            // Read its request first (briefly), so the client is not cut off mid-write and gets its own id back.
+            Thread answer = Thread.ofVirtual().name("bgrun-refuse").start(() -> {
+                Object id = null;
+                try {
+                    String line = new LineReader(Channels.newInputStream(channel), Protocol.MAX_REQUEST_BYTES).readLine();
+                    id = line == null ? null : Json.readObject(line).get("id");
+                } catch (IOException | RuntimeException e) {
+                    // no readable request: answer without an id
+                }
+                try {
+                    write(Channels.newOutputStream(channel), Protocol.error(id, outOfFiles()));
+                } catch (IOException e) {
+                    // the client has gone
+                }
+            });
+            if (!answer.join(REFUSAL_WAIT)) {
+                channel.close(); // a client that sends nothing does not hold the accept loop
+            }
+        } catch (IOException e) {
+            // No descriptor even so: wait for one to free rather than spin on the backlog.
+            LockSupport.parkNanos(RETRY_PAUSE.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reserve = openReserve();
+    }
+
+    private static BgrunException outOfFiles() {
+        return new BgrunException(ErrorType.ResourceExhausted, Resources.outOfFilesMessage(),
+                "stop jobs or clients you no longer need (bgrun stop, bgrun clean), or raise the limit "
+                        + "(ulimit -n; the daemon takes the hard limit when it starts: restart it with `bgrun daemon stop`)");
+    }
+
+    private static FileChannel openReserve() {
+        try {
+            return FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -160,9 +247,16 @@ public final class DaemonServer implements Closeable {
         } catch (BgrunException e) {
             write(out, Protocol.error(id, e));
         } catch (IOException e) {
-            throw e;
+            if (!Resources.outOfFiles(e)) {
+                throw e; // the client has gone
+            }
+            write(out, Protocol.error(id, outOfFiles()));
         } catch (Exception | Error e) {
             Fatal.rethrowIfFatal(e); // out of memory is not answered: the daemon halts (see Fatal)
+            if (Resources.outOfFiles(e)) {
+                write(out, Protocol.error(id, outOfFiles()));
+                return true;
+            }
             log.accept("internal error answering " + line.substring(0, Math.min(200, line.length())) + ": " + e);
             write(out, Protocol.error(id, new BgrunException(ErrorType.Internal, "internal error: " + e)));
         }
@@ -192,10 +286,15 @@ public final class DaemonServer implements Closeable {
         out.flush();
     }
 
-    private static boolean sameUser(SocketChannel channel) {
+    /**
+     * Whether the peer is this user. The JDK gives the peer's uid only as a user name, looked up in the passwd
+     * database, and as the uid in decimal when that fails (no entry, or no descriptor left to read it with):
+     * both forms are compared, never this process's own name, which is "?" for a uid without an entry.
+     */
+    private boolean sameUser(SocketChannel channel) {
         try {
-            var peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
-            return peer.user().getName().equals(System.getProperty("user.name"));
+            String peer = channel.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+            return peer.equals(Integer.toString(OWN_UID)) || peer.equals(ownName);
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }

@@ -31,6 +31,11 @@ public enum ErrorType {
     IoError(ExitCodes.FAILURE, true),
     /** A bound was reached (too many requests waiting for one job); the same call may succeed later. */
     Busy(ExitCodes.FAILURE, true),
+    /**
+     * The daemon reached a limit of the system (its file limit): the message names the limit and the use.
+     * The same call may succeed once jobs or clients have ended, or with a higher limit.
+     */
+    ResourceExhausted(ExitCodes.FAILURE, true),
     /** A bug in bgrun: the message says what failed. */
     Internal(ExitCodes.FAILURE, false);
 

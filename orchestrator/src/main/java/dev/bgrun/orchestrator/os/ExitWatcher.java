@@ -19,9 +19,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * reaper for each child it starts; a polling loop for each {@code ProcessHandle.onExit} of another process),
  * so 1,000 live jobs cost one thread and 1,000 descriptors, not 1,000 threads.
  *
- * <p>A process that is a child of this one is reaped once it has ended, so no zombie is left. When no pidfd
- * can be had (the file limit is reached), the process is looked up in {@code /proc} once a second instead:
- * slower to notice, never missed. A process given with its start time is checked to be that very process
+ * <p>A process that is a child of this one is reaped once it has ended, so no zombie is left. Pidfds are
+ * budgeted: at most the file limit less {@link Resources#FILE_HEADROOM}, so that jobs never take the files
+ * that clients, log reads and spawns need. Beyond the budget, or when no pidfd can be had, the process is
+ * looked up in {@code /proc} once a second instead: slower to notice, never missed. A process given with its start time is checked to be that very process
  * after its pidfd is open, so a reused pid is never watched in its place.
  */
 public final class ExitWatcher implements AutoCloseable {
@@ -37,12 +38,16 @@ public final class ExitWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile int count;
+    private final int pidfdBudget;
+    private final java.util.concurrent.atomic.AtomicInteger pidfds = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Watch(long pid, long startTime, int fd, CompletableFuture<Void> exited) {
     }
 
     public ExitWatcher(Consumer<String> log) {
         this.log = log;
+        long limit = Resources.fileLimit();
+        this.pidfdBudget = limit < 0 ? 1024 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, limit - Resources.FILE_HEADROOM));
         this.wakeFd = Posix.eventfd();
         if (wakeFd < 0) {
             throw new IllegalStateException("cannot create an eventfd: " + Errno.describe(-wakeFd));
@@ -59,7 +64,10 @@ public final class ExitWatcher implements AutoCloseable {
      */
     public CompletableFuture<Void> onExit(long pid, long startTime) {
         CompletableFuture<Void> exited = new CompletableFuture<>();
-        int fd = Posix.pidfdOpen(pid);
+        int fd = pidfds.incrementAndGet() <= pidfdBudget ? Posix.pidfdOpen(pid) : -Posix.EMFILE;
+        if (fd < 0) {
+            pidfds.decrementAndGet();
+        }
         if (fd == -Posix.ESRCH) {
             Posix.reap(pid);
             exited.complete(null);
@@ -67,6 +75,7 @@ public final class ExitWatcher implements AutoCloseable {
         }
         if (fd >= 0 && startTime >= 0 && ProcStat.startTime(pid) != startTime) {
             Posix.close(fd); // the pid is another process's now: the one asked about has ended
+            pidfds.decrementAndGet();
             exited.complete(null);
             return exited;
         }
@@ -77,6 +86,11 @@ public final class ExitWatcher implements AutoCloseable {
         added.add(new Watch(pid, startTime, fd, exited));
         wake();
         return exited;
+    }
+
+    /** How many processes are watched with a pidfd now (the others are looked up in /proc). */
+    public int withPidfd() {
+        return pidfds.get();
     }
 
     /** How many processes are watched now, with or without a pidfd. */
@@ -149,6 +163,7 @@ public final class ExitWatcher implements AutoCloseable {
         watched.remove(w);
         if (w.fd() >= 0) {
             Posix.close(w.fd());
+            pidfds.decrementAndGet();
         }
         Posix.reap(w.pid()); // a child of ours would stay a zombie otherwise; ECHILD for any other process
         w.exited().complete(null);

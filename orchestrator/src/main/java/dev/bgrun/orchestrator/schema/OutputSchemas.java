@@ -167,7 +167,7 @@ public final class OutputSchemas {
         return json("Each check with its status and, when not ok, a hint; exit 1 when one fails.", object()
                 .req("ok", bool(), "no check failed (warnings allowed)")
                 .req("checks", arrayOf(object()
-                        .req("name", oneOfValues(List.of("java", "state-root", "daemon", "process-groups", "disk")))
+                        .req("name", oneOfValues(List.of("java", "state-root", "daemon", "resources", "process-groups", "disk")))
                         .req("status", oneOfValues(List.of("ok", "warn", "fail")))
                         .req("detail", string())
                         .req("hint", nullable(string()))
@@ -702,6 +702,13 @@ public final class OutputSchemas {
                 .req("live_jobs", integer(0), "alive ones")
                 .req("connections", integer(0), "other clients connected now (followers of tail, events, up)")
                 .req("rss_bytes", integer(0), "its own resident memory")
+                .req("heap_used_bytes", integer(0), "Java heap in use now")
+                .req("heap_max_bytes", integer(0), "the heap's cap")
+                .req("threads", integer(0), "its platform threads (virtual ones cost no OS thread)")
+                .req("open_files", integer(), "its open file descriptors; -1 when unknown")
+                .req("file_limit", integer(), "its limit of open files (ulimit -n); -1 when unknown or unlimited")
+                .req("exits_watched_by_pidfd", integer(0), "shims watched with a pidfd; the others (beyond the file budget) are looked up in /proc once a second")
+                .req("disk_free_bytes", integer(0), "free space on the state root's filesystem for this user")
                 .req("deadlocked_threads", arrayOf(string()), "threads the JVM finds deadlocked; always empty in a healthy daemon");
     }
 

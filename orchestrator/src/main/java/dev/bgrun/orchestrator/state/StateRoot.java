@@ -2,6 +2,7 @@ package dev.bgrun.orchestrator.state;
 
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.os.Posix;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.Set;
 
 /**
  * The per-user state directory: the daemon's socket, locks and log, and each job's record and output. It is
- * the owner's alone (0700); bgrun refuses a root that another user owns.
+ * the owner's alone (0700); bgrun refuses a root that another user owns or that others may enter.
  */
 public final class StateRoot {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -76,7 +77,12 @@ public final class StateRoot {
         return jobsDir().resolve(id);
     }
 
-    /** Creates the root (0700) or checks an existing one: it must be a directory this user owns, kept private. */
+    /**
+     * Creates the root (0700), or checks an existing one: a directory of this uid (compared as numbers: a uid
+     * without a passwd entry has no name), private to it. An existing directory that is open to others is
+     * refused and left exactly as it was: bgrun changes no directory it did not create (BGRUN_HOME=/tmp
+     * must not make /tmp private).
+     */
     public StateRoot ensure() {
         try {
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -91,14 +97,20 @@ public final class StateRoot {
                 throw new BgrunException(ErrorType.StateError, "the state root " + dir + " is not a directory",
                         "remove it, or point BGRUN_HOME elsewhere");
             }
-            String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-            String me = System.getProperty("user.name");
-            if (!owner.equals(me)) {
-                throw new BgrunException(ErrorType.StateError, "the state root " + dir + " belongs to " + owner + ", not " + me,
+            int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int me = Posix.getuid();
+            if (owner != me) {
+                throw new BgrunException(ErrorType.StateError, "the state root " + dir + " belongs to uid " + owner
+                        + " (" + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName() + "), not to this user (uid " + me + ")",
                         "use a state root of your own (BGRUN_HOME)");
             }
-            if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
-                Files.setPosixFilePermissions(dir, OWNER_ONLY);
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+            if (!OWNER_ONLY.containsAll(mode)) {
+                throw new BgrunException(ErrorType.StateError, "the state root " + dir + " is open to other users (mode "
+                        + PosixFilePermissions.toString(mode) + "); bgrun keeps its state private and does not change "
+                        + "the mode of a directory it did not create",
+                        "point BGRUN_HOME at a directory that does not exist yet (bgrun creates it, private), or make "
+                                + "this one yours alone: chmod 700 " + dir);
             }
             Files.createDirectories(jobsDir());
             return this;

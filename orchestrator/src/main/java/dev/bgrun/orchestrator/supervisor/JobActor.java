@@ -2,6 +2,7 @@ package dev.bgrun.orchestrator.supervisor;
 
 import dev.bgrun.orchestrator.os.Posix;
 import dev.bgrun.orchestrator.os.ProcStat;
+import dev.bgrun.orchestrator.os.Resources;
 import dev.bgrun.orchestrator.config.Command;
 import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobSpec;
@@ -407,7 +408,7 @@ final class JobActor {
             }
             spawned = Spawner.spawn(sv.shim(), dir, cmd, cwd, env, j.spec.get(JobKeys.STDIN), n);
         } catch (IOException | RuntimeException e) {
-            couldNotStart(n, e.getMessage());
+            couldNotStart(n, Resources.outOfFiles(e) ? e.getMessage() + "; " + Resources.outOfFilesMessage() : e.getMessage());
             return;
         }
         j.shimPid = spawned.shimPid();

@@ -40,6 +40,13 @@ final class Spawner {
     record Spawned(long shimPid, Long pid, String error) {
     }
 
+    /**
+     * Spawns in flight at once. Each holds a report pipe until its shim has exec'd the job; more in parallel
+     * than this gains nothing on a few cores, and a burst of 1,000 would need 2,000 descriptors at once.
+     */
+    static final int MAX_CONCURRENT_SPAWNS = 32;
+    private static final java.util.concurrent.Semaphore SPAWNING = new java.util.concurrent.Semaphore(MAX_CONCURRENT_SPAWNS);
+
     private Spawner() {
     }
 
@@ -81,9 +88,16 @@ final class Spawner {
             }
             argv.add("stdin");
         }
-        // Not ProcessBuilder: the JDK would keep a thread waiting for each shim for its whole life.
-        NativeSpawn.Child shimProcess = NativeSpawn.spawn(argv, env, cwd);
-        String report = readReport(shimProcess.stdout());
+        String report;
+        NativeSpawn.Child shimProcess;
+        SPAWNING.acquireUninterruptibly();
+        try {
+            // Not ProcessBuilder: the JDK would keep a thread waiting for each shim for its whole life.
+            shimProcess = NativeSpawn.spawn(argv, env, cwd);
+            report = readReport(shimProcess.stdout());
+        } finally {
+            SPAWNING.release();
+        }
         if (report.startsWith("pid ")) {
             return new Spawned(shimProcess.pid(), Long.parseLong(report.substring(4).strip()), null);
         }
