@@ -1,6 +1,7 @@
 package dev.bgrun.cli;
 
 import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.orchestrator.daemon.Bounds;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 
@@ -18,6 +19,6 @@ public final class TimeoutOption {
             throw new BgrunException(ErrorType.UsageError, "--timeout: expected a duration such as 30s or 5m, got \""
                     + text + "\"");
         }
-        return d;
+        return Bounds.timeout("--timeout", d);
     }
 }

@@ -88,7 +88,8 @@ class DaemonIT {
 
                 // A line of several megabytes is refused (and skipped); the connection stays usable.
                 JsonNode huge = ask(out, in, "{\"v\":1,\"id\":6,\"cmd\":\"ping\",\"pad\":\"" + "x".repeat(3 << 20) + "\"}");
-                assertThat(huge.get("error").get("message").asText()).isEqualTo("request line longer than 1048576 bytes; skipped");
+                assertThat(huge.get("error").get("message").asText()).isEqualTo("request line longer than 1048576 bytes (1 MiB); skipped");
+                assertThat(huge.get("error").get("hint").asText()).contains("environment");
                 assertThat(ask(out, in, "{\"v\":1,\"id\":7,\"cmd\":\"ping\"}").get("ok").asBoolean()).isTrue();
             }
             // Other clients are served as before.

@@ -134,6 +134,11 @@ class JobLifecycleIT {
             JsonNode steady = d.awaitState("steady", "failed");
             assertThat(steady.get("reason").asText()).endsWith("gave up after 3 restarts (max-restarts)");
             assertThat(delays(steady)).containsExactly(100L, 100L, 100L);
+
+            // backoff-ms = 0 (even with a cap of 0) would double to 0 and restart in a tight loop: 100 ms is the floor.
+            d.run("--name", "spinner", "--restart", "always", "--backoff-ms", "0", "--backoff-max-ms", "0",
+                    "--max-restarts", "3", "--", "sh -c 'exit 3'");
+            assertThat(delays(d.awaitState("spinner", "failed"))).containsExactly(100L, 100L, 100L);
         }
     }
 

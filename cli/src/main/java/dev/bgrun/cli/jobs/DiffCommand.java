@@ -3,6 +3,7 @@ package dev.bgrun.cli.jobs;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
+import dev.bgrun.orchestrator.daemon.Bounds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +34,7 @@ public final class DiffCommand implements Runnable {
 
     @Option(names = {"-l", "--lines"}, paramLabel = "N", defaultValue = "1000",
             description = "At most this many lines; the cursor stops at the last one shown (default: ${DEFAULT-VALUE}).")
-    private int lines;
+    private long lines;
 
     @Option(names = "--skip", description = "Return nothing and move the cursor to the end: later diffs show only what comes after.")
     private boolean skip;
@@ -47,9 +48,9 @@ public final class DiffCommand implements Runnable {
         Output out = ProjectArgs.root(spec).output();
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("ref", ref);
-        args.put("cursor", cursor);
+        args.put("cursor", cursor == null ? null : Bounds.range("--cursor", cursor, 0, Bounds.MAX_LINE));
         args.put("name", name);
-        args.put("lines", lines);
+        args.put("lines", Bounds.range("--lines", lines, 1, Integer.MAX_VALUE));
         args.put("skip", skip);
         filter.addTo(args);
         Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "diff", args);

@@ -3,6 +3,7 @@ package dev.bgrun.cli.jobs;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
+import dev.bgrun.orchestrator.daemon.Bounds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,7 @@ public final class EventsCommand implements Runnable {
     private List<String> types = new ArrayList<>();
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most N events without --follow (default: ${DEFAULT-VALUE}).")
-    private int limit;
+    private long limit;
 
     @Override
     @SuppressWarnings("unchecked")
@@ -52,7 +53,7 @@ public final class EventsCommand implements Runnable {
         args.put("job", job);
         args.put("workspace", workspace);
         args.put("type", types);
-        args.put("limit", limit);
+        args.put("limit", Bounds.range("--limit", limit, 1, Bounds.MAX_EVENTS));
         if (follow) {
             DaemonAccess.stream(spec, "events", args, item -> {
                 print(out, (Map<String, Object>) item);

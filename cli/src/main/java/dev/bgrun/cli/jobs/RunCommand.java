@@ -4,6 +4,7 @@ import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.config.JobKeys;
+import dev.bgrun.orchestrator.config.JobNames;
 import dev.bgrun.orchestrator.config.Position;
 import dev.bgrun.orchestrator.config.Problems;
 import dev.bgrun.orchestrator.config.RawTable;
@@ -104,8 +105,11 @@ public final class RunCommand implements Runnable {
         if (specText != null) {
             Map<String, Object> json = readSpec(specText);
             Object specName = json.remove("name");
-            if (name == null && specName instanceof String s) {
-                name = s;
+            if (specName != null && !(specName instanceof String)) {
+                throw new BgrunException(ErrorType.UsageError, "--spec: \"name\" must be a string, got " + Json.write(specName));
+            }
+            if (name == null && specName != null) {
+                name = (String) specName;
             }
             keys.putAll(json);
         }
@@ -158,6 +162,10 @@ public final class RunCommand implements Runnable {
         if (cwd == null) {
             cwd = Path.of("").toAbsolutePath().normalize().toString();
         }
+        if (name != null) {
+            JobNames.requireJob(name); // before a daemon is started for it; the daemon checks too
+        }
+        JobNames.requireWorkspace(workspace);
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("name", name);
         args.put("workspace", workspace);

@@ -3,6 +3,7 @@ package dev.bgrun.cli.jobs;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
+import dev.bgrun.orchestrator.daemon.Bounds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ public final class ScreenCommand implements Runnable {
     private String ref;
 
     @Option(names = {"-l", "--lines"}, paramLabel = "N", defaultValue = "20", description = "How many lines (default: ${DEFAULT-VALUE}).")
-    private int lines;
+    private long lines;
 
     @Option(names = "--strip-ansi", description = "Remove terminal escape sequences (colours) from the text.")
     private boolean stripAnsi;
@@ -32,7 +33,7 @@ public final class ScreenCommand implements Runnable {
     public void run() {
         Output out = ProjectArgs.root(spec).output();
         Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "screen",
-                Map.of("ref", ref, "lines", lines, "strip_ansi", stripAnsi));
+                Map.of("ref", ref, "lines", Bounds.range("--lines", lines, 0, Integer.MAX_VALUE), "strip_ansi", stripAnsi));
         if (out.json()) {
             out.data(answer);
             return;

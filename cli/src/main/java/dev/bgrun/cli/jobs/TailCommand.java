@@ -4,6 +4,7 @@ import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.config.Durations;
+import dev.bgrun.orchestrator.daemon.Bounds;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import picocli.CommandLine;
@@ -31,7 +32,7 @@ public final class TailCommand implements Runnable {
     private String ref;
 
     @Option(names = {"-l", "--lines"}, paramLabel = "N", defaultValue = "20", description = "How many lines (default: ${DEFAULT-VALUE}).")
-    private int lines;
+    private long lines;
 
     @Option(names = {"-F", "--follow"}, description = "Keep printing new lines until the job ends (NDJSON in JSON mode).")
     private boolean follow;
@@ -55,7 +56,7 @@ public final class TailCommand implements Runnable {
         Output out = ProjectArgs.root(spec).output();
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("ref", ref);
-        args.put("lines", lines);
+        args.put("lines", Bounds.range("--lines", lines, 0, Integer.MAX_VALUE));
         args.put("follow", follow);
         args.put("keep", keep);
         args.put("digest", digest);
@@ -97,16 +98,19 @@ public final class TailCommand implements Runnable {
             return;
         }
         if (since.matches("\\d+")) {
-            args.put("since_line", Long.parseLong(since));
+            if (since.length() > 18) { // too many digits for a long: out of range too, not a crash
+                throw Bounds.outOfRange("--since", since, 0, Bounds.MAX_LINE);
+            }
+            args.put("since_line", Bounds.range("--since", Long.parseLong(since), 0, Bounds.MAX_LINE));
             return;
         }
         Duration ago = Durations.parse(since);
         if (ago != null) {
-            args.put("since_time", Instant.now().minus(ago).toString());
+            args.put("since_time", Bounds.time("--since", Instant.now().minus(ago)).toString());
             return;
         }
         try {
-            args.put("since_time", Instant.parse(since).toString());
+            args.put("since_time", Bounds.time("--since", Instant.parse(since)).toString());
         } catch (DateTimeParseException e) {
             throw new BgrunException(ErrorType.UsageError, "--since: expected a line number, a time or a duration, got \"" + since + "\"",
                     "e.g. --since 120, --since 2026-11-21T10:00:00Z, --since 5m");

@@ -110,11 +110,16 @@ public final class JobKeys {
                     + "on-failure does not restart it.", "[0, 3]", EXTENSION, DEFAULTABLE);
     public static final SpecKey<Integer> MAX_RESTARTS = def("max-restarts", KeyTypes.integer(0, Integer.MAX_VALUE), null,
             "The most restarts before the job is left failed; unlimited when unset.", "5", EXTENSION, DEFAULTABLE);
+    /**
+     * The shortest restart delay, whatever backoff-ms and backoff-max-ms say: 0 would restart a crashing job
+     * in a loop that spins a core (0 doubles to 0), for ever when max-restarts is unset.
+     */
+    public static final Duration BACKOFF_FLOOR = Duration.ofMillis(100);
     public static final SpecKey<Duration> BACKOFF_MS = defAliased("backoff-ms", KeyTypes.duration(ChronoUnit.MILLIS),
-            Duration.ofSeconds(2), "The first restart delay; it doubles on each restart up to backoff-max-ms.",
+            Duration.ofSeconds(2), "The first restart delay (at least 100 ms); it doubles on each restart up to backoff-max-ms.",
             "500", REFERENCE, List.of("backoff"), DEFAULTABLE);
     public static final SpecKey<Duration> BACKOFF_MAX_MS = def("backoff-max-ms", KeyTypes.duration(ChronoUnit.MILLIS),
-            Duration.ofSeconds(60), "The cap on the restart delay.", "\"30s\"", EXTENSION, DEFAULTABLE);
+            Duration.ofSeconds(60), "The cap on the restart delay (at least 100 ms).", "\"30s\"", EXTENSION, DEFAULTABLE);
 
     // Limits
     public static final SpecKey<Integer> MAX_RSS_MB = defAliased("max-rss-mb", KeyTypes.integer(1, Integer.MAX_VALUE), null,

@@ -10,6 +10,8 @@ import java.util.Set;
  * the TOML project file and a JSON job spec are read into, so that one reader checks both.
  */
 public final class RawTable {
+    /** A key TOML writes without quotes; compiled once (every key of a large file is looked at). */
+    private static final java.util.regex.Pattern BARE_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
     private final String path;
     private final Position position;
     private final Map<String, RawValue> entries = new LinkedHashMap<>();
@@ -45,7 +47,7 @@ public final class RawTable {
 
     /** The dotted path of one of this table's keys, quoting the key when it needs it. */
     public String pathOf(String key) {
-        String part = key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key + "\"";
+        String part = BARE_KEY.matcher(key).matches() ? key : "\"" + key + "\"";
         return path.isEmpty() ? part : path + "." + part;
     }
 

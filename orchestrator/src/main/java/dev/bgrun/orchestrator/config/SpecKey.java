@@ -36,4 +36,18 @@ public record SpecKey<T>(String name, KeyType<T> type, T defaultValue, String su
     public boolean has(Trait trait) {
         return traits.contains(trait);
     }
+
+    /**
+     * Each key is one constant of {@link JobKeys}: identity is equality. A record's own hashCode would hash
+     * every component (default value, trait list...) on each lookup in a spec's map, thousands of times per job.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
 }

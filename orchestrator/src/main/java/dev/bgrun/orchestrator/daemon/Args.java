@@ -3,10 +3,17 @@ package dev.bgrun.orchestrator.daemon;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
-/** Typed access to a request's {@code args}, with a ProtocolError naming the field when one is wrong. */
+/**
+ * Typed access to a request's {@code args}: a ProtocolError naming the field when one has the wrong type, a
+ * UsageError naming the field and its range when a number or time is out of bounds ({@link Bounds}).
+ */
 final class Args {
     private final Map<String, Object> args;
 
@@ -38,15 +45,48 @@ final class Args {
         throw wrong(key, "true or false");
     }
 
-    long number(String key, long fallback) {
+    /**
+     * A whole number from {@code min} to {@code max}, or the fallback when absent. A number outside the range
+     * (however large: JSON may carry any) is a UsageError naming the arg and the range.
+     */
+    long number(String key, long fallback, long min, long max) {
         Object v = args.get(key);
         if (v == null) {
             return fallback;
         }
-        if (v instanceof Number n) {
-            return n.longValue();
+        long n = switch (v) {
+            case Long l -> l;
+            case Integer i -> i;
+            case BigInteger big -> throw Bounds.outOfRange("\"" + key + "\"", big.toString(), min, max);
+            case Double d when d == Math.rint(d) && Math.abs(d) < 0x1p62 -> d.longValue();
+            case Double d when d == Math.rint(d) -> throw Bounds.outOfRange("\"" + key + "\"", d.toString(), min, max);
+            default -> throw wrong(key, "a whole number");
+        };
+        return Bounds.range("\"" + key + "\"", n, min, max);
+    }
+
+    /** A count from {@code min} to {@code max} (an int), or the fallback when absent. */
+    int count(String key, int fallback, int min, int max) {
+        return (int) number(key, fallback, min, max);
+    }
+
+    /** A timeout in milliseconds, from 0 to {@link Bounds#MAX_TIMEOUT}, or the fallback when absent. */
+    Duration millis(String key, long fallbackMs) {
+        return Duration.ofMillis(number(key, fallbackMs, 0, Bounds.MAX_TIMEOUT.toMillis()));
+    }
+
+    /** An RFC 3339 time within {@link Bounds#EARLIEST} and {@link Bounds#LATEST}, or null when absent. */
+    Instant time(String key) {
+        String text = string(key);
+        if (text == null) {
+            return null;
         }
-        throw wrong(key, "a number");
+        try {
+            return Bounds.time("\"" + key + "\"", Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            throw new BgrunException(ErrorType.UsageError, "\"" + key + "\": not a time: \"" + text + "\"",
+                    "an RFC 3339 time such as 2026-11-21T10:00:00Z");
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -106,8 +106,12 @@ public final class DaemonClient implements Closeable {
     @SuppressWarnings("unchecked")
     public Object stream(String cmd, Map<String, Object> args, Predicate<Object> items) {
         long id = nextId++;
+        byte[] request = (Json.write(Protocol.request(id, cmd, args)) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (request.length > Protocol.MAX_REQUEST_BYTES) {
+            throw RequestSize.tooLarge(cmd, request.length, args);
+        }
         try {
-            out.write((Json.write(Protocol.request(id, cmd, args)) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(request);
             out.flush();
             while (true) {
                 String line = in.readLine();

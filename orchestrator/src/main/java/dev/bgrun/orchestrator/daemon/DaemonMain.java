@@ -91,11 +91,7 @@ public final class DaemonMain {
             }
             return Json.object("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
         });
-        new JobCommands(supervisor).register(handlers);
-        new LogCommands(supervisor).register(handlers);
-        new GroupCommand(supervisor).register(handlers);
-        new EventCommands(supervisor).register(handlers);
-        new ExpectCommand(supervisor).register(handlers);
+        handlers.putAll(commands(supervisor));
 
         Duration idle = idleTimeout(log);
         try (DaemonServer server = new DaemonServer(root.socket(), handlers, log)) {
@@ -121,6 +117,17 @@ public final class DaemonMain {
             Files.deleteIfExists(root.dir().resolve("daemon.pid"));
             log.accept("daemon " + pid + " stopped");
         }
+    }
+
+    /** The protocol commands about jobs, their output and events (all but the daemon's own). */
+    static Map<String, Handler> commands(Supervisor supervisor) {
+        Map<String, Handler> handlers = new HashMap<>();
+        new JobCommands(supervisor).register(handlers);
+        new LogCommands(supervisor).register(handlers);
+        new GroupCommand(supervisor).register(handlers);
+        new EventCommands(supervisor).register(handlers);
+        new ExpectCommand(supervisor).register(handlers);
+        return handlers;
     }
 
     private static Duration idleTimeout(Consumer<String> log) {

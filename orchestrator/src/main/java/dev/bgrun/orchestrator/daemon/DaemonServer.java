@@ -176,7 +176,8 @@ public final class DaemonServer implements Closeable {
                     line = in.readLine();
                 } catch (LineReader.TooLong e) {
                     write(out, Protocol.error(null, new BgrunException(ErrorType.ProtocolError,
-                            "request line longer than " + Protocol.MAX_REQUEST_BYTES + " bytes; skipped")));
+                            "request line longer than " + Protocol.MAX_REQUEST_BYTES + " bytes (1 MiB); skipped",
+                            RequestSize.DAEMON_HINT)));
                     continue;
                 }
                 if (line == null) {

@@ -33,7 +33,7 @@ final class EventCommands {
         EventLog log = supervisor.events();
         long cursor = cursor(a.string("since"), log);
         Predicate<Map<String, Object>> wanted = filter(a);
-        int limit = (int) Math.max(1, a.number("limit", 1000));
+        int limit = a.count("limit", 1000, 1, (int) Bounds.MAX_EVENTS);
         if (!a.flag("follow")) {
             long upTo = log.lastId(); // read first: an event appended meanwhile is the next call's
             List<Map<String, Object>> events = log.since(cursor, Integer.MAX_VALUE).stream()

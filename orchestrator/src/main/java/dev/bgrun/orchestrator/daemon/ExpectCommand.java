@@ -30,13 +30,13 @@ final class ExpectCommand {
     }
 
     void register(Map<String, Handler> handlers) {
-        handlers.put("expect", (a, r) -> expect(new Args(a)));
+        handlers.put("expect", (a, r) -> expect(new Args(a), r));
     }
 
-    private Object expect(Args a) throws InterruptedException {
+    private Object expect(Args a, Handler.Responder responder) throws InterruptedException {
         Job job = supervisor.resolve(a.required("ref"), a.string("current_workspace"));
         Predicate<String> matches = matcher(a.string("text"), a.string("regex"));
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(a.number("timeout_ms", 30_000));
+        long deadline = System.nanoTime() + a.millis("timeout_ms", 30_000).toNanos();
         long begun = System.nanoTime();
         LogStore logs = supervisor.logs(job);
         Wakeup wakeup = new Wakeup();
@@ -69,7 +69,10 @@ final class ExpectCommand {
                 if (left <= 0) {
                     return answer(job, begun, "timed_out", null);
                 }
-                wakeup.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+                if (!wakeup.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)
+                        && !responder.open()) {
+                    return null; // the client left while the job was silent: free the handler now, not at the timeout
+                }
             }
         } finally {
             logs.removeListener(listener);

@@ -66,7 +66,7 @@ final class GroupCommand {
         boolean events = a.flag("events");
         boolean lines = a.flag("logs");
         boolean follow = a.flag("follow");
-        long timeoutMs = a.number("timeout_ms", 0);
+        long timeoutMs = a.millis("timeout_ms", 0).toMillis();
         Instant begun = Instant.now();
         long begunNanos = System.nanoTime();
 

@@ -1,5 +1,6 @@
 package dev.bgrun.orchestrator.daemon;
 
+import dev.bgrun.orchestrator.config.Signals;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
@@ -18,9 +19,12 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** The protocol commands about jobs: run, list, status, stop, kill, restart, clean, wait, stats. */
 final class JobCommands {
+    /** How often a long wait looks whether its client is still there. */
+    private static final Duration CLIENT_CHECK = Duration.ofSeconds(1);
     private final Supervisor supervisor;
 
     JobCommands(Supervisor supervisor) {
@@ -35,7 +39,7 @@ final class JobCommands {
         handlers.put("kill", (a, r) -> kill(new Args(a)));
         handlers.put("restart", (a, r) -> restart(new Args(a)));
         handlers.put("clean", (a, r) -> clean(new Args(a)));
-        handlers.put("wait", (a, r) -> await(new Args(a)));
+        handlers.put("wait", (a, r) -> await(new Args(a), r));
         handlers.put("stats", (a, r) -> supervisor.stats(job(new Args(a))));
     }
 
@@ -160,9 +164,14 @@ final class JobCommands {
     }
 
     private Object kill(Args a) throws InterruptedException {
-        String signal = a.string("signal");
-        if (signal == null) {
+        String given = a.string("signal");
+        if (given == null) {
             return Json.object("killed", ((Map<?, ?>) stop(a)).get("stopped"));
+        }
+        String signal = Signals.canonical(given);
+        if (signal == null) {
+            throw new BgrunException(ErrorType.UsageError, "unknown signal \"" + given + "\"",
+                    "signals: " + String.join(", ", Signals.names()) + " (or their numbers, 1 to " + Signals.names().size() + ")");
         }
         List<String> killed = new ArrayList<>();
         for (Job job : targets(a)) {
@@ -194,12 +203,24 @@ final class JobCommands {
         return Json.object("removed", removed);
     }
 
-    private Object await(Args a) throws InterruptedException {
+    private Object await(Args a, Handler.Responder responder) throws InterruptedException {
         Job job = job(a);
         long started = System.nanoTime();
-        Duration timeout = Duration.ofMillis(a.number("timeout_ms", 60_000));
+        long deadline = started + a.millis("timeout_ms", 60_000).toNanos();
         boolean oneshot = job.spec().oneshot();
-        JobState state = supervisor.await(job, s -> s == JobState.READY || s.terminal(), timeout);
+        Predicate<JobState> settled = s -> s == JobState.READY || s.terminal();
+        JobState state;
+        while (true) {
+            // In slices: between them, a client that has gone (killed, timed out) frees the handler early.
+            long left = Math.max(0, deadline - System.nanoTime());
+            state = supervisor.await(job, settled, Duration.ofNanos(Math.min(left, CLIENT_CHECK.toNanos())));
+            if (settled.test(state) || left <= CLIENT_CHECK.toNanos()) {
+                break;
+            }
+            if (!responder.open()) {
+                return null;
+            }
+        }
         Map<String, Object> view = job.view(false);
         boolean ready = state == JobState.READY || oneshot && state == JobState.EXITED;
         Map<String, Object> out = new LinkedHashMap<>();

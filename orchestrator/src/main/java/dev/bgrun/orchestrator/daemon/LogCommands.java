@@ -13,7 +13,6 @@ import dev.bgrun.orchestrator.supervisor.Job;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,25 +73,16 @@ final class LogCommands {
 
     /** The lines arg: how many lines, at least {@code min}. */
     private static int lines(Args a, int fallback, int min) {
-        long n = a.number("lines", fallback);
-        if (n < min || n > Integer.MAX_VALUE) {
-            throw new BgrunException(ErrorType.UsageError, "--lines: expected a number of at least " + min + ", got " + n);
-        }
-        return (int) n;
+        return a.count("lines", fallback, min, Integer.MAX_VALUE);
     }
 
     /** The line a tail starts after: {@code since_line}, or the last line before {@code since_time}. */
     private static long since(Args a, LogStore logs) {
-        String time = a.string("since_time");
+        Instant time = a.time("since_time");
         if (time != null) {
-            try {
-                return logs.firstLineAtOrAfter(Instant.parse(time)) - 1;
-            } catch (DateTimeParseException e) {
-                throw new BgrunException(ErrorType.UsageError, "--since: not a time: \"" + time + "\"",
-                        "give a line number, an RFC 3339 time (2026-11-21T10:00:00Z) or a duration ago (5m)");
-            }
+            return logs.firstLineAtOrAfter(time) - 1;
         }
-        return a.number("since_line", 0);
+        return a.number("since_line", 0, 0, Bounds.MAX_LINE);
     }
 
     private Object tail(Args a, Handler.Responder responder) throws InterruptedException {
@@ -193,7 +183,7 @@ final class LogCommands {
         LogStore logs = supervisor.logs(job);
         logs.catchUp(job.incarnation(), false);
         String name = a.string("name") == null ? "default" : a.string("name");
-        long given = a.number("cursor", -1);
+        long given = a.number("cursor", -1, -1, Bounds.MAX_LINE);
         boolean explicit = given >= 0;
         long cursor = explicit ? given : logs.cursors().get(name);
         boolean reset = cursor > logs.lineCount(); // a cursor of another log (a job made again under this name)
@@ -248,7 +238,7 @@ final class LogCommands {
             data += "\n";
         }
         int written = supervisor.send(job, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), a.flag("eof"),
-                java.time.Duration.ofMillis(a.number("timeout_ms", 10_000)));
+                a.millis("timeout_ms", 10_000));
         return Json.object("ok", true, "bytes", written, "eof", a.flag("eof"));
     }
 }

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,16 @@ public final class JobGraph {
 
     private final Graph<String, Edge> graph;
     private final List<String> order;
+    /** Each job's place in file order: sorting by it is linear-ish, where order.indexOf was quadratic. */
+    private final Map<String, Integer> position = new HashMap<>();
+    private final Comparator<String> inOrder = Comparator.comparingInt(position::get);
 
     private JobGraph(Graph<String, Edge> graph, List<String> order) {
         this.graph = graph;
         this.order = order;
+        for (int i = 0; i < order.size(); i++) {
+            position.put(order.get(i), i);
+        }
     }
 
     /**
@@ -65,21 +72,20 @@ public final class JobGraph {
 
     public List<Edge> edges() {
         List<Edge> edges = new ArrayList<>(graph.edgeSet());
-        edges.sort(Comparator.comparingInt((Edge e) -> order.indexOf(e.dependent()))
-                .thenComparingInt(e -> order.indexOf(e.dependency())));
+        edges.sort(Comparator.comparing(Edge::dependent, inOrder).thenComparing(Edge::dependency, inOrder));
         return edges;
     }
 
     /** The edges into a job: what it waits for. */
     public List<Edge> dependenciesOf(String job) {
         return graph.incomingEdgesOf(job).stream()
-                .sorted(Comparator.comparingInt(e -> order.indexOf(e.dependency()))).toList();
+                .sorted(Comparator.comparing(Edge::dependency, inOrder)).toList();
     }
 
     /** The edges out of a job: who waits for it. */
     public List<Edge> dependentsOf(String job) {
         return graph.outgoingEdgesOf(job).stream()
-                .sorted(Comparator.comparingInt(e -> order.indexOf(e.dependent()))).toList();
+                .sorted(Comparator.comparing(Edge::dependent, inOrder)).toList();
     }
 
     /**
@@ -89,13 +95,13 @@ public final class JobGraph {
     public List<List<String>> cycles() {
         List<List<String>> cycles = new ArrayList<>();
         for (Set<String> component : new KosarajuStrongConnectivityInspector<>(graph).stronglyConnectedSets()) {
-            String first = component.stream().min(Comparator.comparingInt(order::indexOf)).orElseThrow();
+            String first = component.stream().min(inOrder).orElseThrow();
             if (component.size() == 1 && !graph.containsEdge(first, first)) {
                 continue;
             }
             cycles.add(shortestCycleThrough(first));
         }
-        cycles.sort(Comparator.comparingInt(c -> order.indexOf(c.getFirst())));
+        cycles.sort(Comparator.comparing(List::getFirst, inOrder));
         return cycles;
     }
 
@@ -118,9 +124,24 @@ public final class JobGraph {
         return best;
     }
 
-    /** Whether {@code job} waits for {@code other}, directly or through other jobs. */
+    /**
+     * Whether {@code job} waits for {@code other}, directly or through other jobs. Stops at the first sight
+     * of it: a direct dependency is found at once, not after walking a long chain of ancestors.
+     */
     public boolean dependsOn(String job, String other) {
-        return ancestors(job).contains(other);
+        Set<String> seen = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of(job));
+        while (!todo.isEmpty()) {
+            for (Edge e : graph.incomingEdgesOf(todo.removeLast())) {
+                if (e.dependency().equals(other)) {
+                    return true;
+                }
+                if (seen.add(e.dependency())) {
+                    todo.add(e.dependency());
+                }
+            }
+        }
+        return false;
     }
 
     /** Every job that {@code job} waits for, directly or not. */
@@ -158,7 +179,7 @@ public final class JobGraph {
     public List<List<String>> layers(Collection<String> subset) {
         Set<String> members = Set.copyOf(subset);
         Map<String, Integer> depth = new HashMap<>();
-        var topological = new TopologicalOrderIterator<>(graph, Comparator.comparingInt(order::indexOf));
+        var topological = new TopologicalOrderIterator<>(graph, inOrder);
         while (topological.hasNext()) {
             String job = topological.next();
             if (!members.contains(job)) {

@@ -85,8 +85,7 @@ public final class ProjectLoader {
                     continue;
                 }
                 if (!JobNames.validJob(name)) {
-                    problems.add(raw.position(), jobsTable.pathOf(name), "invalid job name: use letters, digits, "
-                            + "underscores and hyphens (no dots or slashes), at most 64 characters");
+                    problems.add(raw.position(), jobsTable.pathOf(name), JobNames.JOB_RULE, JobNames.suggestJob(name));
                 }
                 tables.put(name, jobTable);
                 int before = problems.size();

@@ -1,5 +1,7 @@
 package dev.bgrun.orchestrator.supervisor;
 
+import dev.bgrun.orchestrator.config.JobNames;
+
 import java.util.Map;
 
 /**
@@ -16,4 +18,11 @@ import java.util.Map;
  */
 public record RunRequest(String name, String workspace, Map<String, Object> spec, String projectFile, String cwd,
                          Map<String, String> callerEnv, boolean replace) {
+    /** The names follow the rules of a project file, wherever the request comes from (run, run_group, a client). */
+    public RunRequest {
+        if (name != null) {
+            JobNames.requireJob(name);
+        }
+        JobNames.requireWorkspace(workspace);
+    }
 }

@@ -346,7 +346,7 @@ class ProjectLoaderTest {
                 "bgrun.toml:5:1: defaults.after: \"after\" cannot be set in [defaults]; set it on each job");
         assertThat(problems("[jobs]\nweb = \"x\"\n[jobs.\"a.b\"]\ncmd = \"x\"\n[jobs.c]\ndescription = \"no cmd\"\n")).containsExactly(
                 "bgrun.toml:2:1: jobs.web: expected a table such as [jobs.web] with a cmd, got a string (\"x\")",
-                "bgrun.toml:3:1: jobs.\"a.b\": invalid job name: use letters, digits, underscores and hyphens (no dots or slashes), at most 64 characters",
+                "bgrun.toml:3:1: jobs.\"a.b\": invalid job name: use letters, digits, underscores and hyphens (no dots or slashes), at most 64 characters; did you mean \"a-b\"?",
                 "bgrun.toml:5:1: jobs.c: missing required key \"cmd\"");
     }
 
