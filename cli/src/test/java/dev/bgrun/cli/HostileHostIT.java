@@ -104,7 +104,7 @@ class HostileHostIT {
             // Past the limit: idle connections take every descriptor; the next client is told why.
             List<SocketChannel> hogs = new ArrayList<>();
             try {
-                for (int i = 0; i < FILE_LIMIT + 20 && openFiles(daemon) < FILE_LIMIT; i++) {
+                for (int i = 0; i < FILE_LIMIT + 20 && OpenFilesIT.openFiles(daemon) < FILE_LIMIT; i++) {
                     SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
                     c.connect(UnixDomainSocketAddress.of(d.home.resolve("daemon.sock")));
                     hogs.add(c);
@@ -155,10 +155,6 @@ class HostileHostIT {
         }
     }
 
-    private static long openFiles(long pid) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.count();
-        }
     }
 
     /** A uid without a passwd entry (docker --user 4242) runs jobs like any user: uids are compared, not names. */

@@ -72,7 +72,8 @@ class OpenFilesIT {
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
-    private static int openFiles(long pid) throws IOException {
+    /** The open descriptors of a process, from /proc/PID/fd. */
+    static int openFiles(long pid) throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             return (int) fds.count();
         }
