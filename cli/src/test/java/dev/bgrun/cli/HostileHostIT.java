@@ -155,8 +155,6 @@ class HostileHostIT {
         }
     }
 
-    }
-
     /** A uid without a passwd entry (docker --user 4242) runs jobs like any user: uids are compared, not names. */
     @Test
     void aUidWithoutAPasswdEntryCanUseBgrun() throws Exception {
