@@ -116,18 +116,21 @@ class InputBoundsIT {
     }
 
     @Test
-    void waitAndExpectEndWhenTheirClientHasGone() throws Exception {
+    void waitExpectAndRunGroupEndWhenTheirClientHasGone() throws Exception {
         try (Daemon d = new Daemon(tmp)) {
             d.run("--name", "srv", "--ready-when", "never", "--", "sleep", "300");
+            Path project = BgrunProcess.project(java.nio.file.Files.createDirectories(tmp.resolve("group")),
+                    "[jobs.quiet]\ncmd = \"exec sleep 300\"\nready-when = \"never printed\"\n");
             for (String[] command : List.of(new String[]{"wait", "srv", "--timeout", "10m"},
-                    new String[]{"expect", "srv", "never written", "--timeout", "10m"})) {
+                    new String[]{"expect", "srv", "never written", "--timeout", "10m"},
+                    new String[]{"-f", project.resolve("bgrun.toml").toString(), "run-group", "--timeout", "10m"})) {
                 List<String> args = new ArrayList<>(List.of(command));
                 try (Background client = new Background(d.work, d.env(), args.toArray(String[]::new))) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> connections(d) == 1);
                     client.close(); // SIGKILL: the client cannot say goodbye
                 }
                 // The handler notices the closed socket within its check interval, not after 10 minutes.
-                await(command[0] + "'s handler ends").atMost(Duration.ofSeconds(30)).until(() -> connections(d) == 0);
+                await(String.join(" ", command) + ": its handler ends").atMost(Duration.ofSeconds(30)).until(() -> connections(d) == 0);
             }
         }
     }

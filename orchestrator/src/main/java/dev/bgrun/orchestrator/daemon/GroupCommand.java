@@ -113,8 +113,8 @@ final class GroupCommand {
                     break;
                 }
                 stream.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
-                if (!stream.pump(responder)) {
-                    return null;
+                if (!stream.pump(responder) || !responder.open()) {
+                    return null; // the client has gone (a silent group sends nothing that would fail): free the handler
                 }
             }
             if (failed != null) {
@@ -133,7 +133,7 @@ final class GroupCommand {
             }
             while (!members.values().stream().allMatch(m -> current(m).state().terminal())) {
                 stream.await(TimeUnit.MILLISECONDS.toNanos(200));
-                if (!stream.pump(responder)) {
+                if (!stream.pump(responder) || !responder.open()) {
                     return null;
                 }
             }
