@@ -28,7 +28,7 @@
 #        (120), SOAK_OUT; and BGRUN_JAR, BENCH_NO_PM2=1, BENCH_KEEP=1, BENCH_LOG_DIR as in lib/common.sh.
 # Exits 0 whether or not the targets are met; non-zero when something fails (the daemon died, jobs went
 # missing, a follower was refused, a process was left behind). The daemon's open-file limit is in the report;
-# a set-up that runs into it (each ended job may keep files open) fails and says how many files were open.
+# a set-up that runs into it fails and says how many files were open.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 

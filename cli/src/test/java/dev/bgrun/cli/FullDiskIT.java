@@ -47,7 +47,7 @@ class FullDiskIT {
     }
 
     private void mountSmallDisk(Path dir) {
-        Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", dir.toString()));
+        Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("mount", "-t", "tmpfs", "-o", "size=20m,mode=0700", "tmpfs", dir.toString()));
         Assumptions.assumeTrue(r.exitCode() == 0, "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " + r.err().strip());
         mounted = dir;
     }
