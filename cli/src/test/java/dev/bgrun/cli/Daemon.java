@@ -112,16 +112,20 @@ final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
-        bgrunLines("list").forEach(this::remember); // every job any command started, not only those run directly
-        bgrun("stop", "--all");
-        JsonNode status = json("daemon", "status");
-        bgrun("daemon", "stop");
-        if (status.get("running").asBoolean()) {
-            long pid = status.get("pid").asLong();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
-        }
-        for (long pid : pids) {
-            await("job process " + pid + " is gone").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+        try {
+            bgrunLines("list").forEach(this::remember); // every job any command started, not only those run directly
+            bgrun("stop", "--all");
+            JsonNode status = json("daemon", "status");
+            bgrun("daemon", "stop");
+            if (status.get("running").asBoolean()) {
+                long pid = status.get("pid").asLong();
+                await().atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+            }
+            for (long pid : pids) {
+                await("job process " + pid + " is gone").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
+            }
+        } finally {
+            ProcessAudit.reap(home); // whatever failed above, no process of this test outlives it
         }
     }
 }

@@ -83,10 +83,12 @@ class HostileHostIT {
             for (JsonNode v : victims) {
                 new ProcessBuilder("kill", "-9", v.get("pid").asText()).start().waitFor();
             }
-            for (JsonNode v : victims) {
-                await("the end of " + v.get("name").asText() + " is heard").atMost(Duration.ofSeconds(60))
-                        .until(() -> d.json("status", "many/" + v.get("name").asText()).get("state").asText().equals("failed"));
-            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            victims.forEach(v -> names.add(v.get("name").asText()));
+            await("the ends of " + names + " are heard").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> d.bgrunLines("list", "--workspace", "many").stream()
+                            .filter(j -> names.contains(j.get("name").asText()) && j.get("state").asText().equals("failed"))
+                            .count() == names.size());
 
             // Doctor reports the limit and the use.
             JsonNode report = d.json("doctor");

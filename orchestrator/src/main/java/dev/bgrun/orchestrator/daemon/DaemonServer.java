@@ -46,7 +46,9 @@ public final class DaemonServer implements Closeable {
     private long lastRefusalLog;
     private static final Duration LOG_EVERY = Duration.ofSeconds(10);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
-    private static final Duration REFUSAL_WAIT = Duration.ofSeconds(2);
+    /** How long a client refused at the file limit has to send its request: it sends it at once, and a silent one
+     *  must not hold up the clients queued behind it (each refusal has the one reserve descriptor to itself). */
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(250);
     /** This user, as a peer's credentials name it: its uid, so that a uid without a passwd entry is served too. */
     private static final int OWN_UID = Posix.getuid();
     /** This user's name as the JDK renders a peer's uid: read from the socket file this process owns. */
