@@ -25,7 +25,8 @@ final class Daemon implements AutoCloseable {
 
     final Path home;
     final Path work;
-    private final List<Long> pids = new ArrayList<>();
+    /** Job processes seen, by pid, with their kernel start time: a pid alone may name another process later. */
+    private final Map<Long, Long> pids = new java.util.concurrent.ConcurrentHashMap<>();
 
     Daemon(Path tmp) throws IOException {
         // Private, as bgrun requires of a state root it did not create itself.
@@ -79,7 +80,11 @@ final class Daemon implements AutoCloseable {
 
     void remember(JsonNode job) {
         if (job.hasNonNull("pid")) {
-            pids.add(job.get("pid").asLong());
+            long pid = job.get("pid").asLong();
+            long start = startTime(pid);
+            if (start >= 0) {
+                pids.putIfAbsent(pid, start);
+            }
         }
     }
 
@@ -106,6 +111,16 @@ final class Daemon implements AutoCloseable {
         }
     }
 
+    /** Field 22 of /proc/PID/stat, or -1 when there is no such process. */
+    static long startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     long daemonPid() {
         return json("daemon", "status").get("pid").asLong();
     }
@@ -121,9 +136,8 @@ final class Daemon implements AutoCloseable {
                 long pid = status.get("pid").asLong();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
             }
-            for (long pid : pids) {
-                await("job process " + pid + " is gone").atMost(Duration.ofSeconds(30)).until(() -> !alive(pid));
-            }
+            pids.forEach((pid, start) -> await("job process " + pid + " is gone").atMost(Duration.ofSeconds(30))
+                    .until(() -> !alive(pid) || startTime(pid) != start)); // a reused pid is another process
         } finally {
             ProcessAudit.reap(home); // whatever failed above, no process of this test outlives it
         }
