@@ -1,8 +1,5 @@
 package dev.bgrun.orchestrator.os;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Facts about a process read from {@code /proc}: its kernel start time (which, with the pid, names a process
@@ -16,13 +13,12 @@ public final class ProcStat {
 
     /** The fields of {@code /proc/PID/stat} after the command name, or null when the process is gone. */
     private static String[] fields(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name is in parentheses and may hold spaces or parentheses itself.
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        } catch (IOException | IndexOutOfBoundsException e) {
+        String stat = ProcFiles.read(pid, "stat"); // null only when the process is gone, never for a full file table
+        if (stat == null) {
             return null;
         }
+        // The command name is in parentheses and may hold spaces or parentheses itself.
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** The kernel start time in clock ticks since boot, or -1 when the process is gone. */

@@ -1,9 +1,7 @@
 package dev.bgrun.orchestrator.supervisor;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.bgrun.orchestrator.os.ProcFiles;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,26 +95,21 @@ final class ProcTable {
 
     private static Map<Long, Entry> scan() {
         Map<Long, Entry> table = new HashMap<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-            for (Path dir : dirs) {
-                Entry e = read(Long.parseLong(dir.getFileName().toString()));
-                if (e != null) {
-                    table.put(e.pid(), e);
-                }
+        for (long pid : ProcFiles.pids()) { // throws rather than answer "no process" when /proc cannot be read
+            Entry e = read(pid);
+            if (e != null) {
+                table.put(e.pid(), e);
             }
-        } catch (IOException e) {
-            // /proc unreadable: an empty table
         }
         return table;
     }
 
     private static Entry read(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new Entry(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), f[0].charAt(0), Long.parseLong(f[19]));
-        } catch (IOException | RuntimeException e) {
+        String stat = ProcFiles.read(pid, "stat");
+        if (stat == null) {
             return null; // gone meanwhile
         }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new Entry(pid, Long.parseLong(f[1]), Long.parseLong(f[2]), f[0].charAt(0), Long.parseLong(f[19]));
     }
 }
