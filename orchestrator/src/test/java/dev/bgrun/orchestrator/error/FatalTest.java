@@ -40,8 +40,11 @@ class FatalTest {
             }).join();
             default -> throw new IllegalArgumentException(args[0]);
         }
-        Thread.sleep(5_000); // only reached when nothing halted: the parent sees it alive past its deadline
-        System.out.println("still alive");
+        if (!args[0].equals("connection")) {
+            // Only the halt ends this wait: a deadline, not a pause (a JVM that was not halted says so after it).
+            new java.util.concurrent.CountDownLatch(1).await(50, TimeUnit.SECONDS);
+        }
+        System.out.println("still alive"); // the connection thread's handler has run: join() returned after it
     }
 
     private record Exit(int status, String output) {
