@@ -423,14 +423,15 @@ public final class LogStore implements AutoCloseable {
 
     /** Appends one index record for bytes[start, start+length) and moves the indexed end by {@code consumed}. */
     private LogLine append(int s, int incarnation, byte[] bytes, int start, int length, int consumed) throws IOException {
-        long offset = indexedEnd[s];
-        indexedEnd[s] += consumed;
         if (batch == null) {
             batch = ByteBuffer.allocate(RECORD * 1024);
         }
         if (batch.remaining() < RECORD) {
+            // Before this line moves the indexed end: the batch's commit must not count a line it holds no record of.
             writeBatch();
         }
+        long offset = indexedEnd[s];
+        indexedEnd[s] += consumed;
         int at = batch.position();
         batch.putLong(at, now.toEpochMilli());
         batch.putLong(at + 8, offset);
