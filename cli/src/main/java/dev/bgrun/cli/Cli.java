@@ -62,6 +62,24 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * Runs one command for {@code user}: its output goes to the user's streams, and relative paths, the
+     * environment and terminals are the user's. Returns the exit code.
+     */
+    public static int execute(String[] args, Invocation user) {
+        return user.call(() -> {
+            CommandLine cli = commandLine(args);
+            cli.setOut(user.out());
+            cli.setErr(user.err());
+            try {
+                return cli.execute(args);
+            } finally {
+                user.out().flush();
+                user.err().flush();
+            }
+        });
+    }
+
     /** The whole command line, every command registered (for help and completion scripts). */
     public static CommandLine commandLine() {
         return commandLine(null);
@@ -91,6 +109,8 @@ public final class Cli {
                 cli.addSubcommand(name, factory.get());
             }
         });
+        // A path the user typed is relative to where the user typed it, which in the daemon is not the JVM's.
+        cli.registerConverter(java.nio.file.Path.class, text -> Invocation.current().resolve(text));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.output().fail(asBgrun(e)));
         cli.setParameterExceptionHandler((e, arguments) -> {
             String hint = "see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`";

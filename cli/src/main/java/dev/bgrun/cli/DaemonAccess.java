@@ -1,11 +1,9 @@
 package dev.bgrun.cli;
 
-import dev.bgrun.orchestrator.daemon.DaemonClient;
-import dev.bgrun.orchestrator.daemon.DaemonLauncher;
+import dev.bgrun.orchestrator.daemon.DaemonCalls;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.project.Project;
-import dev.bgrun.orchestrator.state.StateRoot;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
@@ -17,8 +15,8 @@ public final class DaemonAccess {
     private DaemonAccess() {
     }
 
-    public static DaemonClient connect() {
-        return DaemonClient.connect(StateRoot.fromEnvironment(), DaemonLauncher.ofCurrentProcess());
+    public static DaemonCalls connect() {
+        return Invocation.current().daemon();
     }
 
     /**
@@ -30,7 +28,7 @@ public final class DaemonAccess {
     }
 
     public static Object stream(CommandSpec spec, String cmd, Map<String, Object> args, Predicate<Object> items) {
-        try (DaemonClient client = connect()) {
+        try (DaemonCalls client = connect()) {
             try {
                 return client.stream(cmd, args, items);
             } catch (BgrunException e) {

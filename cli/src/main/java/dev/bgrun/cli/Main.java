@@ -6,6 +6,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(Cli.commandLine(args).execute(args));
+        System.exit(Cli.execute(args, Invocation.local()));
     }
 }

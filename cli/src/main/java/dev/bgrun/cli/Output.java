@@ -32,11 +32,12 @@ public final class Output {
 
     /** JSON when asked for, or by default when stdout is not a terminal; colour per stream, on terminals only. */
     static Output create(Boolean jsonFlag, PrintWriter out, PrintWriter err) {
-        boolean terminal = Terminal.isTerminal(1);
+        Invocation user = Invocation.current();
+        boolean terminal = user.isTerminal(1);
         boolean json = jsonFlag != null ? jsonFlag : !terminal;
-        boolean errTerminal = Terminal.isTerminal(2);
-        return new Output(json, !json && Terminal.colorAllowed(terminal),
-                !json && Terminal.colorAllowed(errTerminal), errTerminal, out, err);
+        boolean errTerminal = user.isTerminal(2);
+        return new Output(json, !json && Terminal.colorAllowed(terminal, user.env()),
+                !json && Terminal.colorAllowed(errTerminal, user.env()), errTerminal, out, err);
     }
 
     public boolean json() {
@@ -117,7 +118,7 @@ public final class Output {
             if (e.hint() != null) {
                 err.println(errStyle("2", "hint: " + e.hint()));
             }
-            if (e.getCause() != null && System.getenv("BGRUN_DEBUG") != null) {
+            if (e.getCause() != null && Invocation.current().env("BGRUN_DEBUG") != null) {
                 e.getCause().printStackTrace(err);
             }
         }

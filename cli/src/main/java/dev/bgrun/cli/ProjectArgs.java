@@ -29,7 +29,7 @@ public final class ProjectArgs {
     public static Project load(CommandSpec spec, Path positional) {
         Path file = positional != null ? positional : root(spec).file();
         if (file == null) {
-            file = ProjectFiles.discover(Path.of(""));
+            file = ProjectFiles.discover(Invocation.current().cwd());
         }
         return ProjectLoader.load(file);
     }

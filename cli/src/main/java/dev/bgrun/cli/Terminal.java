@@ -23,8 +23,8 @@ final class Terminal {
     }
 
     /** Colour only on a terminal, never with NO_COLOR set, never on a dumb terminal. */
-    static boolean colorAllowed(boolean onTerminal) {
-        String noColor = System.getenv("NO_COLOR");
-        return onTerminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(System.getenv("TERM"));
+    static boolean colorAllowed(boolean onTerminal, java.util.Map<String, String> env) {
+        String noColor = env.get("NO_COLOR");
+        return onTerminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(env.get("TERM"));
     }
 }

@@ -176,8 +176,11 @@ class StackIT {
             try (Background up = new Background(d.work, d.env(), "--no-json", "up")) {
                 up.awaitLine("db  | booting");
                 assertThat(d.status("web").get("state").asText()).isEqualTo("waiting");
-                assertThat(up.terminate()).as(String.join("\n", up.lines())).isZero();
-                assertThat(String.join("\n", up.lines())).contains("stopping web, db...", "stopped");
+                // Interrupted while coming up: 130, and a line for each job it stopped, dependents first.
+                assertThat(up.terminate()).as(String.join("\n", up.lines())).isEqualTo(130);
+                assertThat(up.lines()).as(String.join("\n", up.lines()))
+                        .containsSubsequence("interrupted: stopping web, db...", "  web  stopped", "  db   stopped",
+                                "interrupted; stopped 2 jobs");
             }
             assertThat(d.status("db").get("state").asText()).isEqualTo("stopped");
             assertThat(d.status("web").get("state").asText()).isEqualTo("stopped");

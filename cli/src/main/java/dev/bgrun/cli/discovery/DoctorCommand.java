@@ -4,7 +4,7 @@ import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.cli.VersionProvider;
 import dev.bgrun.cli.jobs.Views;
-import dev.bgrun.orchestrator.daemon.DaemonClient;
+import dev.bgrun.orchestrator.daemon.DaemonCalls;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.os.Posix;
@@ -74,7 +74,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StateRoot root = StateRoot.fromEnvironment();
+        StateRoot root = StateRoot.fromEnvironment(dev.bgrun.cli.Invocation.current().env());
         List<Check> checks = List.of(java(), stateRoot(root), daemon(root), resources(root), processGroups(), disk(root));
         boolean ok = checks.stream().noneMatch(c -> c.status() == Status.FAIL);
         Output out = ProjectArgs.root(spec).output();
@@ -129,8 +129,8 @@ public final class DoctorCommand implements Callable<Integer> {
     static Check stateRoot(StateRoot root) {
         Path dir = root.dir();
         String source = System.getProperty("bgrun.home") != null ? "bgrun.home"
-                : notBlank(System.getenv("BGRUN_HOME")) ? "BGRUN_HOME"
-                : notBlank(System.getenv("XDG_STATE_HOME")) ? "XDG_STATE_HOME" : "default";
+                : notBlank(dev.bgrun.cli.Invocation.current().env("BGRUN_HOME")) ? "BGRUN_HOME"
+                : notBlank(dev.bgrun.cli.Invocation.current().env("XDG_STATE_HOME")) ? "XDG_STATE_HOME" : "default";
         Map<String, Object> facts = Json.object("path", dir.toString(), "source", source);
         String where = dir + " (" + (source.equals("default") ? "the default" : "from " + source) + ")";
         try {
@@ -177,7 +177,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     static Check daemon(StateRoot root) {
         Map<String, Object> facts = Json.object("socket", root.socket().toString());
-        try (DaemonClient client = DaemonClient.tryConnect(root)) {
+        try (DaemonCalls client = dev.bgrun.cli.Invocation.current().daemonIfRunning(root)) {
             if (client == null) {
                 facts.put("running", false);
                 return new Check("daemon", Status.WARN, "not running (nothing answers on " + root.socket() + ")",
@@ -218,7 +218,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     static Check resources(StateRoot root) {
         Map<String, Object> status = null;
-        try (DaemonClient client = DaemonClient.tryConnect(root)) {
+        try (DaemonCalls client = dev.bgrun.cli.Invocation.current().daemonIfRunning(root)) {
             if (client != null) {
                 status = (Map<String, Object>) client.call("daemon.status", Map.of());
             }

@@ -52,10 +52,11 @@ public final class CleanCommand implements Runnable {
             List<Map<String, Object>> jobs = (List<Map<String, Object>>)
                     ((Map<String, Object>) DaemonAccess.call(spec, "list", filter)).get("jobs");
             jobs.forEach(j -> targets.add((String) j.get("id")));
-            if (!targets.isEmpty() && !force && !out.json() && System.console() != null) {
+            dev.bgrun.cli.Invocation user = dev.bgrun.cli.Invocation.current();
+            if (!targets.isEmpty() && !force && !out.json() && user.isTerminal(0) && user.isTerminal(1)) {
                 jobs.forEach(j -> out.line("  " + j.get("id") + "  " + j.get("workspace") + "/" + j.get("name")
                         + "  " + j.get("state")));
-                String answer = System.console().readLine("remove these %d jobs and their logs? [y/N] ", jobs.size());
+                String answer = user.prompt("remove these " + jobs.size() + " jobs and their logs? [y/N] ");
                 if (answer == null || !answer.strip().toLowerCase().startsWith("y")) {
                     out.line("nothing removed");
                     return;

@@ -2,7 +2,7 @@ package dev.bgrun.cli.jobs;
 
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
-import dev.bgrun.orchestrator.daemon.DaemonClient;
+import dev.bgrun.orchestrator.daemon.DaemonCalls;
 import dev.bgrun.orchestrator.state.StateRoot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,8 +25,8 @@ public final class DaemonCommand implements Runnable {
     /** Asks the daemon if one is running (never starting one); otherwise says it is not running. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> askIfRunning(String command) {
-        StateRoot root = StateRoot.fromEnvironment();
-        try (DaemonClient client = DaemonClient.tryConnect(root)) {
+        StateRoot root = StateRoot.fromEnvironment(dev.bgrun.cli.Invocation.current().env());
+        try (DaemonCalls client = dev.bgrun.cli.Invocation.current().daemonIfRunning(root)) {
             if (client != null) {
                 return (Map<String, Object>) client.call(command, Map.of());
             }

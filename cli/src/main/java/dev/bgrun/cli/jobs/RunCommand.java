@@ -1,6 +1,7 @@
 package dev.bgrun.cli.jobs;
 
 import dev.bgrun.cli.DaemonAccess;
+import dev.bgrun.cli.Invocation;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.config.JobKeys;
@@ -143,10 +144,10 @@ public final class RunCommand implements Runnable {
         }
         // Paths in the spec are made absolute here, where "relative to" is known: the project file's
         // directory for a project job, the current directory otherwise.
-        Path base = projectFile != null ? Path.of(projectFile).getParent() : Path.of("").toAbsolutePath();
+        Path base = projectFile != null ? Path.of(projectFile).getParent() : Invocation.current().cwd();
         String cwdFlag = spec.findOption("--cwd").getValue();
         if (cwdFlag != null) {
-            cwd = Path.of(cwdFlag).toAbsolutePath().normalize().toString(); // the flag wins
+            cwd = Invocation.current().resolve(cwdFlag).toString(); // the flag wins
         } else if (keys.get(JobKeys.CWD.name()) instanceof String specCwd && cwd == null) {
             cwd = base.resolve(specCwd).normalize().toString();
         }
@@ -160,7 +161,7 @@ public final class RunCommand implements Runnable {
             workspace = ws instanceof String s ? s : currentWorkspaceOrDefault();
         }
         if (cwd == null) {
-            cwd = Path.of("").toAbsolutePath().normalize().toString();
+            cwd = Invocation.current().cwd().toString();
         }
         if (name != null) {
             JobNames.requireJob(name); // before a daemon is started for it; the daemon checks too
@@ -172,7 +173,7 @@ public final class RunCommand implements Runnable {
         args.put("spec", keys);
         args.put("project", projectFile);
         args.put("cwd", cwd);
-        args.put("env", System.getenv());
+        args.put("env", Invocation.current().env());
         args.put("replace", spec.findOption("--replace").getValue());
         @SuppressWarnings("unchecked")
         Map<String, Object> job = (Map<String, Object>) DaemonAccess.call(spec, "run", args);
@@ -230,10 +231,10 @@ public final class RunCommand implements Runnable {
         String source = "--spec";
         try {
             if (text.equals("-")) {
-                json = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+                json = new String(Invocation.current().stdin().readAllBytes(), StandardCharsets.UTF_8);
                 source = "--spec (standard input)";
             } else if (text.startsWith("@")) {
-                json = Files.readString(Path.of(text.substring(1)));
+                json = Files.readString(Invocation.current().resolve(text.substring(1)));
                 source = text.substring(1);
             } else {
                 json = text;
@@ -272,7 +273,7 @@ public final class RunCommand implements Runnable {
 
     private String currentWorkspaceOrDefault() {
         try {
-            ProjectFiles.discover(Path.of(""));
+            ProjectFiles.discover(Invocation.current().cwd());
         } catch (BgrunException e) {
             return "default";
         }

@@ -24,7 +24,7 @@ public final class SendCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "JOB", description = "Id, id prefix, NAME or WORKSPACE/NAME.")
     private String ref;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "What to write, as given (no newline unless --enter).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "What to write, as given (no newline unless --enter); - reads it from standard input.")
     private String text;
 
     @Option(names = {"--enter", "--newline"}, description = "Append a newline (press Return); alone, sends just the newline.")
@@ -37,6 +37,9 @@ public final class SendCommand implements Runnable {
             description = "How long to wait while the job is not reading (its pipe is full); 124 after (default: ${DEFAULT-VALUE}).")
     private String timeout;
 
+    /** At most this much is read from standard input: it goes to the daemon in one request. */
+    private static final int MAX_STDIN = 512 * 1024;
+
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
@@ -45,7 +48,7 @@ public final class SendCommand implements Runnable {
         }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("ref", ref);
-        args.put("data", text);
+        args.put("data", "-".equals(text) ? standardInput() : text);
         args.put("enter", enter);
         args.put("eof", eof);
         args.put("timeout_ms", dev.bgrun.cli.TimeoutOption.parse(timeout).toMillis());
@@ -55,6 +58,19 @@ public final class SendCommand implements Runnable {
             out.data(answer);
         } else {
             out.note("sent " + answer.get("bytes") + " bytes" + (eof ? " and closed stdin" : ""));
+        }
+    }
+
+    private static String standardInput() {
+        try {
+            byte[] data = dev.bgrun.cli.Invocation.current().stdin().readNBytes(MAX_STDIN + 1);
+            if (data.length > MAX_STDIN) {
+                throw new BgrunException(ErrorType.UsageError, "standard input holds more than " + MAX_STDIN
+                        + " bytes, more than one send takes", "send it in parts, or let the job read a file");
+            }
+            return new String(data, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new BgrunException(ErrorType.IoError, "cannot read standard input: " + e.getMessage());
         }
     }
 }

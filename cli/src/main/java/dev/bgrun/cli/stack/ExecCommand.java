@@ -1,6 +1,8 @@
 package dev.bgrun.cli.stack;
 
+import dev.bgrun.cli.Invocation;
 import dev.bgrun.cli.Output;
+import dev.bgrun.orchestrator.error.ExitCodes;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
@@ -60,12 +62,13 @@ public final class ExecCommand implements Callable<Integer> {
         Group group = Group.select(spec, names, options);
         List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicBoolean done = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
+        Invocation user = Invocation.current();
+        AutoCloseable interrupt = user.onInterrupt(() -> {
             if (done.compareAndSet(false, true)) {
                 group.stop(List.copyOf(started)); // interrupted: leave nothing behind
+                user.exit(ExitCodes.INTERRUPTED);
             }
-        }, "bgrun-exec-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        });
         Map<String, Object> result;
         try (GroupProgress progress = out.json() ? null : new GroupProgress(out, true, group.order, group.nameWidth())) {
             result = group.run(options, Map.of("events", true), item -> {
@@ -91,11 +94,11 @@ public final class ExecCommand implements Callable<Integer> {
             if (!out.json()) {
                 GroupReport.print(out, result, out::note);
             }
-            return runCommand(out, command, environment((List<Map<String, Object>>) result.get("jobs")));
+            return runCommand(user, out, command, environment((List<Map<String, Object>>) result.get("jobs")));
         } finally {
             if (done.compareAndSet(false, true)) {
                 group.stop(started);
-                Runtime.getRuntime().removeShutdownHook(hook);
+                UpCommand.close(interrupt);
             }
         }
     }
@@ -103,7 +106,7 @@ public final class ExecCommand implements Callable<Integer> {
     /** The caller's environment plus each job's allocated ports (JOB_VAR, and VAR when only one job has it). */
     @SuppressWarnings("unchecked")
     static Map<String, String> environment(List<Map<String, Object>> jobs) {
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(dev.bgrun.cli.Invocation.current().env());
         Map<String, Integer> owners = new HashMap<>();
         for (Map<String, Object> job : jobs) {
             Map<String, Object> ports = (Map<String, Object>) job.get("ports");
@@ -123,19 +126,12 @@ public final class ExecCommand implements Callable<Integer> {
         return env;
     }
 
-    private static int runCommand(Output out, List<String> command, Map<String, String> env) {
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().clear();
-        builder.environment().putAll(env);
+    private static int runCommand(Invocation user, Output out, List<String> command, Map<String, String> env) {
         try {
-            Process process = builder.start();
-            return process.waitFor();
+            return user.exec(command, env);
         } catch (IOException e) {
             out.note("cannot run " + command.getFirst() + ": " + e.getMessage());
             return 127; // as a shell says "command not found"
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 130;
         }
     }
 }

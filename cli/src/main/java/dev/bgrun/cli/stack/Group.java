@@ -51,7 +51,7 @@ final class Group {
         }
         Map<String, Object> args = new LinkedHashMap<>(flags);
         args.put("jobs", jobs);
-        args.put("env", System.getenv());
+        args.put("env", dev.bgrun.cli.Invocation.current().env());
         args.put("timeout_ms", options.timeoutMs());
         return (Map<String, Object>) DaemonAccess.stream(spec, "run_group", args, item -> items.test((Map<String, Object>) item));
     }

@@ -1,6 +1,8 @@
 package dev.bgrun.cli.stack;
 
+import dev.bgrun.cli.Invocation;
 import dev.bgrun.cli.Output;
+import dev.bgrun.cli.jobs.Views;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.error.ExitCodes;
 import picocli.CommandLine;
@@ -23,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
         + "output prefixed by name, and stop them on Ctrl-C, dependents first.",
         footerHeading = "%nExamples:%n",
         footer = {"  bgrun up", "  bgrun up web", "  bgrun up --json          NDJSON: transitions, output lines, the result",
-                "%nJobs that were already running are reused and left running. Exit codes: 0 stopped by Ctrl-C/SIGTERM",
-                "or every job ended well, 1 the stack could not come up or a job failed, 124 --timeout."})
+                "%nJobs that were already running are reused and left running. Exit codes: 0 stopped by Ctrl-C/SIGTERM once",
+                "up, or every job ended well; 130 interrupted while coming up; 1 the stack could not come up or a job failed, 124 --timeout."})
 public final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -45,25 +47,48 @@ public final class UpCommand implements Callable<Integer> {
         AtomicBoolean done = new AtomicBoolean();
         Map<String, Integer> colours = new HashMap<>();
         group.order.forEach(n -> colours.put(n, colours.size()));
-        Thread hook = new Thread(() -> {
-            if (done.compareAndSet(false, true)) {
-                // Ctrl-C or SIGTERM: stop what this run started, then leave with 0 (the user asked for it).
-                out.note(out.dim("stopping " + String.join(", ", started.reversed().stream()
-                        .map(id -> names.getOrDefault(id, id)).toList()) + "...")); // dependents first
-                try {
-                    group.stop(List.copyOf(started));
-                    out.note("stopped");
-                } catch (RuntimeException e) {
-                    out.note("could not stop every job: " + e.getMessage());
-                }
-                Runtime.getRuntime().halt(ExitCodes.OK);
-            }
-        }, "bgrun-up-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Invocation user = Invocation.current();
         int[] code = {ExitCodes.OK};
         Map<String, Object> end;
-        try (GroupProgress progress = new GroupProgress(out, false, group.order, group.nameWidth())) {
+        GroupProgress progress = new GroupProgress(out, false, group.order, group.nameWidth());
+        AtomicBoolean cameUp = new AtomicBoolean();
+        // Ctrl-C or SIGTERM: stop what this run started, dependents first, with a line for each job stopped. Once
+        // the stack is up that is how up ends (0); before, the run was interrupted (130).
+        AutoCloseable interrupt = user.onInterrupt(() -> {
+            if (done.compareAndSet(false, true)) {
+                progress.close(); // the live status line goes before anything is printed
+                boolean interrupted = !cameUp.get();
+                List<String> mine = List.copyOf(started);
+                if (!out.json() && !mine.isEmpty()) {
+                    out.note((interrupted ? "interrupted: " : "") + "stopping " + String.join(", ", mine.reversed().stream()
+                            .map(id -> names.getOrDefault(id, id)).toList()) + "...");
+                }
+                List<String> stopped = List.of();
+                String failure = null;
+                try {
+                    stopped = group.stop(mine);
+                } catch (RuntimeException e) {
+                    failure = e.getMessage();
+                }
+                if (out.json()) {
+                    out.data(dev.bgrun.orchestrator.json.Json.object("type", "interrupted", "came_up", !interrupted,
+                            "stopped", stopped, "error", failure));
+                } else {
+                    for (String id : stopped) {
+                        out.note("  " + pad(names.getOrDefault(id, id), group.nameWidth()) + "  " + Views.state(out, "stopped"));
+                    }
+                    out.note(failure != null ? "could not stop every job: " + failure
+                            : interrupted ? "interrupted; stopped " + stopped.size() + (stopped.size() == 1 ? " job" : " jobs")
+                            : "stopped");
+                }
+                user.exit(interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK);
+            }
+        });
+        try (progress) {
             end = group.run(options, Map.of("events", true, "logs", true, "follow", true), item -> {
+                if (done.get()) {
+                    return false; // interrupted: the interrupt reports what it stops
+                }
                 if (out.json()) {
                     out.data(item);
                 }
@@ -82,6 +107,7 @@ public final class UpCommand implements Callable<Integer> {
                         if (code[0] != 0) {
                             return false; // the stack could not come up: take it down below
                         }
+                        cameUp.set(true);
                         if (!out.json()) {
                             progress.print(out.dim("(Ctrl-C stops the jobs this run started)"));
                         }
@@ -110,9 +136,9 @@ public final class UpCommand implements Callable<Integer> {
             });
         }
         if (!done.compareAndSet(false, true)) {
-            return code[0]; // the hook is stopping the jobs and will end the process
+            return code[0]; // the interrupt is stopping the jobs and ends the invocation
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
+        close(interrupt);
         if (end == null) {
             group.stop(started);
             return code[0];
@@ -122,6 +148,14 @@ public final class UpCommand implements Callable<Integer> {
         }
         boolean allWell = ((List<Map<String, Object>>) end.get("jobs")).stream().allMatch(j -> "exited".equals(j.get("state")));
         return allWell ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    static void close(AutoCloseable interrupt) {
+        try {
+            interrupt.close();
+        } catch (Exception e) {
+            // taking back a handler cannot fail in a way that matters here
+        }
     }
 
     private static String pad(String name, int width) {

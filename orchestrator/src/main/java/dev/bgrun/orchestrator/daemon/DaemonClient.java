@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * A connection to the daemon. {@link #connect} starts the daemon when none answers, exactly once even when
  * many calls race: liveness is decided by connecting, and starting happens under a file lock.
  */
-public final class DaemonClient implements Closeable {
+public final class DaemonClient implements DaemonCalls, Closeable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final SocketChannel channel;
@@ -94,15 +94,11 @@ public final class DaemonClient implements Closeable {
         }
     }
 
-    /** Sends a request and returns the answer's data, or throws the error it carries. */
-    public Object call(String cmd, Map<String, Object> args) {
-        return stream(cmd, args, item -> true);
-    }
-
     /**
      * Sends a request, hands each streamed item to {@code items} (which returns false to stop listening:
      * the connection is then closed), and returns the final answer's data.
      */
+    @Override
     @SuppressWarnings("unchecked")
     public Object stream(String cmd, Map<String, Object> args, Predicate<Object> items) {
         long id = nextId++;

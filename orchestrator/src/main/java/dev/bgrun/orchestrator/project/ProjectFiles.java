@@ -13,7 +13,18 @@ import java.util.Map;
 public final class ProjectFiles {
     public static final String FILE_NAME = "bgrun.toml";
 
+    /**
+     * The working directory of the command being served, where it is not this JVM's: a command the daemon runs
+     * for a thin client binds the client's. Relative names and discovery start from it.
+     */
+    public static final ScopedValue<Path> WORKING_DIRECTORY = ScopedValue.newInstance();
+
     private ProjectFiles() {
+    }
+
+    /** The caller's working directory (absolute): the bound one, else this JVM's. */
+    public static Path workingDirectory() {
+        return WORKING_DIRECTORY.isBound() ? WORKING_DIRECTORY.get() : Path.of("").toAbsolutePath();
     }
 
     /**
@@ -42,7 +53,7 @@ public final class ProjectFiles {
     /** The file's name for messages: relative to the working directory when it lies under it. */
     public static String displayName(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        Path here = Path.of("").toAbsolutePath();
+        Path here = workingDirectory();
         return absolute.startsWith(here) ? here.relativize(absolute).toString() : absolute.toString();
     }
 }

@@ -31,11 +31,15 @@ public final class StateRoot {
      * property {@code bgrun.home} overrides them all (for in-process callers such as the AOT training run).
      */
     public static StateRoot fromEnvironment() {
-        String override = System.getProperty("bgrun.home");
-        return override != null ? new StateRoot(Path.of(override)) : fromEnvironment(System.getenv());
+        return fromEnvironment(System.getenv());
     }
 
-    static StateRoot fromEnvironment(Map<String, String> env) {
+    /** The state root that this environment names (see {@link #fromEnvironment()}). */
+    public static StateRoot fromEnvironment(Map<String, String> env) {
+        String override = System.getProperty("bgrun.home");
+        if (override != null) {
+            return new StateRoot(Path.of(override));
+        }
         String home = env.get("BGRUN_HOME");
         if (home != null && !home.isBlank()) {
             return new StateRoot(Path.of(home));
