@@ -1,4 +1,4 @@
-# Shared set-up for the daemon benchmarks (status-roundtrip.sh, output-capture.sh, many-jobs.sh, soak.sh, ...).
+# Shared set-up for the daemon benchmarks (cli-latency.sh, output-capture.sh, many-jobs.sh, soak.sh, ...).
 # Sourced.
 #
 # bench_init NAME   finds Java 25, copies the jar (BGRUN_JAR, default cli/target/bgrun.jar, built by the

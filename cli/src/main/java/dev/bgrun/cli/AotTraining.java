@@ -70,6 +70,22 @@ public final class AotTraining {
             cli.setErr(new PrintWriter(sink));
             cli.execute(run);
         }
+        // The thin client's own path: the same kinds of calls, answered by a daemon (which the first one starts).
+        String[][] clientRuns = {
+                {"list", "--json"},
+                {"--version"},
+                {"run", "--name", "train2", "--json", "--", "sleep", "30"},
+                {"status", "train2", "--json"},
+                {"status", "train2", "--no-json"},
+                {"tail", "train2", "--json"},
+                {"list", "--no-json"},
+                {"stop", "train2", "--json"},
+                {"clean", "--yes", "--json"},
+                {"daemon", "stop", "--json"},
+        };
+        for (String[] run : clientRuns) {
+            dev.bgrun.cli.client.BgrunClient.execute(run);
+        }
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -85,6 +85,9 @@ public abstract class Invocation {
     /** Whether the user is still there (the client has not gone); a long command stops when not. */
     public abstract boolean open();
 
+    /** The state root this invocation works in: the one its environment names, or the daemon's own. */
+    public abstract dev.bgrun.orchestrator.state.StateRoot stateRoot();
+
     /** A connection to the daemon for this invocation's calls, starting the daemon if none runs. */
     public abstract DaemonCalls daemon();
 

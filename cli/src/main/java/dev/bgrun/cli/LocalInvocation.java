@@ -111,12 +111,17 @@ final class LocalInvocation extends Invocation {
     }
 
     @Override
+    public StateRoot stateRoot() {
+        return StateRoot.fromEnvironment(env());
+    }
+
+    @Override
     public DaemonCalls daemonIfRunning(StateRoot root) {
         return DaemonClient.tryConnect(root);
     }
 
     @Override
     public DaemonCalls daemon() {
-        return DaemonClient.connect(StateRoot.fromEnvironment(env()), DaemonLauncher.ofCurrentProcess());
+        return DaemonClient.connect(stateRoot(), DaemonLauncher.ofCurrentProcess());
     }
 }

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Facts about where output goes, decided once per run. */
-final class Terminal {
+public final class Terminal {
     private Terminal() {
     }
 
@@ -13,7 +13,7 @@ final class Terminal {
      * Whether file descriptor 1 (stdout) or 2 (stderr) is a terminal. {@link System#console()} answers for stdin and stdout together,
      * so {@code echo x | bgrun ...} would count as "not a terminal"; on Linux the link of fd 1 tells exactly.
      */
-    static boolean isTerminal(int fd) {
+    public static boolean isTerminal(int fd) {
         try {
             String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");

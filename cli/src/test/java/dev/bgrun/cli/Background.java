@@ -60,6 +60,23 @@ final class Background implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGINT (what Ctrl-C sends), waits for the end and the last line; the exit code. */
+    int interrupt() throws InterruptedException {
+        BgrunProcess.Result kill = BgrunProcess.run(Path.of("/"), Map.of(), List.of("kill", "-INT", Long.toString(process.pid())));
+        if (kill.exitCode() != 0) {
+            throw new AssertionError("kill -INT failed: " + kill);
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("still running a minute after SIGINT: " + String.join("\n", lines()));
+        }
+        reader.join(Duration.ofSeconds(30));
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

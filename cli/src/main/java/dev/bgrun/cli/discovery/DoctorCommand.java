@@ -74,7 +74,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StateRoot root = StateRoot.fromEnvironment(dev.bgrun.cli.Invocation.current().env());
+        StateRoot root = dev.bgrun.cli.Invocation.current().stateRoot();
         List<Check> checks = List.of(java(), stateRoot(root), daemon(root), resources(root), processGroups(), disk(root));
         boolean ok = checks.stream().noneMatch(c -> c.status() == Status.FAIL);
         Output out = ProjectArgs.root(spec).output();

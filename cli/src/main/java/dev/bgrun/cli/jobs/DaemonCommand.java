@@ -25,7 +25,7 @@ public final class DaemonCommand implements Runnable {
     /** Asks the daemon if one is running (never starting one); otherwise says it is not running. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> askIfRunning(String command) {
-        StateRoot root = StateRoot.fromEnvironment(dev.bgrun.cli.Invocation.current().env());
+        StateRoot root = dev.bgrun.cli.Invocation.current().stateRoot();
         try (DaemonCalls client = dev.bgrun.cli.Invocation.current().daemonIfRunning(root)) {
             if (client != null) {
                 return (Map<String, Object>) client.call(command, Map.of());

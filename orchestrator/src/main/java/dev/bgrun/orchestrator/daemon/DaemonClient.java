@@ -9,25 +9,17 @@ import dev.bgrun.orchestrator.state.StateRoot;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A connection to the daemon. {@link #connect} starts the daemon when none answers, exactly once even when
- * many calls race: liveness is decided by connecting, and starting happens under a file lock.
+ * A connection to the daemon that speaks its JSON protocol; {@link DaemonSocket} reaches the socket (starting
+ * the daemon when none answers).
  */
 public final class DaemonClient implements DaemonCalls, Closeable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-
     private final SocketChannel channel;
     private final OutputStream out;
     private final LineReader in;
@@ -41,57 +33,13 @@ public final class DaemonClient implements DaemonCalls, Closeable {
 
     /** Connects to the daemon of this state root, starting it if needed. */
     public static DaemonClient connect(StateRoot root, DaemonLauncher launcher) {
-        DaemonClient client = tryConnect(root);
-        if (client != null) {
-            return client;
-        }
-        root.ensure();
-        try (FileChannel lockFile = FileChannel.open(root.startLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockFile.lock()) {
-            // Another call may have started it while this one waited for the lock.
-            client = tryConnect(root);
-            if (client != null) {
-                return client;
-            }
-            Process process = launcher.launch(root);
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            long pause = 2;
-            while (System.nanoTime() < deadline) {
-                client = tryConnect(root);
-                if (client != null) {
-                    return client;
-                }
-                if (!process.isAlive() && process.exitValue() != 0) {
-                    break;
-                }
-                Thread.sleep(pause);
-                pause = Math.min(50, pause * 2);
-            }
-            throw new BgrunException(ErrorType.DaemonUnavailable, "the daemon did not start",
-                    "see its log: " + root.daemonLog(), Map.of("log", root.daemonLog().toString()), null);
-        } catch (IOException e) {
-            throw new BgrunException(ErrorType.DaemonUnavailable, "cannot start the daemon: " + e.getMessage(),
-                    "see its log: " + root.daemonLog(), Map.of("log", root.daemonLog().toString()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BgrunException(ErrorType.DaemonUnavailable, "interrupted while starting the daemon");
-        }
+        return new DaemonClient(DaemonSocket.connect(root, launcher));
     }
 
     /** Connects only if a daemon answers; null otherwise. */
     public static DaemonClient tryConnect(StateRoot root) {
-        try {
-            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                channel.connect(UnixDomainSocketAddress.of(root.socket()));
-                return new DaemonClient(channel);
-            } catch (IOException e) {
-                channel.close();
-                return null;
-            }
-        } catch (IOException e) {
-            return null;
-        }
+        SocketChannel channel = DaemonSocket.tryConnect(root);
+        return channel == null ? null : new DaemonClient(channel);
     }
 
     /**

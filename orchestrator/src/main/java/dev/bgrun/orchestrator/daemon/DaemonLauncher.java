@@ -66,8 +66,8 @@ public final class DaemonLauncher {
         if (!this.classPath.endsWith(".jar") || !Files.isRegularFile(jar)) {
             return this.classPath;
         }
-        String stamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis();
-        Path copy = root.dir().resolve("daemon-" + stamp + ".jar");
+        String stamp = BuildStamp.of(jar);
+        Path copy = root.dir().resolve(BuildStamp.copyName(stamp));
         if (!Files.exists(copy)) {
             try (var old = Files.newDirectoryStream(root.dir(), "daemon-*.jar")) {
                 for (Path p : old) {

@@ -56,6 +56,13 @@ public final class DaemonMain {
         Object stopSignal = new Object();
         boolean[] stopRequested = {false};
         java.util.concurrent.atomic.AtomicReference<DaemonServer> serving = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable stop = () -> {
+            log.accept("stop requested");
+            synchronized (stopSignal) {
+                stopRequested[0] = true;
+                stopSignal.notifyAll();
+            }
+        };
         Handler status = (a, r) -> {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("running", true);
@@ -85,16 +92,20 @@ public final class DaemonMain {
         handlers.put("ping", status);
         handlers.put("daemon.status", status);
         handlers.put("daemon.stop", (a, r) -> {
-            synchronized (stopSignal) {
-                stopRequested[0] = true;
-                stopSignal.notifyAll();
-            }
+            stop.run();
             return Json.object("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
         });
         handlers.putAll(commands(supervisor));
 
+        // The CLI's command host, when the CLI module is on the class path: thin clients' commands run here.
+        DaemonExtension extension = java.util.ServiceLoader.load(DaemonExtension.class).findFirst().orElse(null);
+        if (extension != null) {
+            extension.start(new DaemonExtension.Context(root, java.util.Collections.unmodifiableMap(handlers),
+                    BuildStamp.of(DaemonMain.class), log, stop));
+        }
+
         Duration idle = idleTimeout(log);
-        try (DaemonServer server = new DaemonServer(root.socket(), handlers, log)) {
+        try (DaemonServer server = new DaemonServer(root.socket(), handlers, log, extension)) {
             serving.set(server);
             server.start();
             Files.writeString(root.dir().resolve("daemon.pid"), pid + "\n");
@@ -110,8 +121,13 @@ public final class DaemonMain {
                     }
                 }
             }
-            // Let the answer to daemon.stop reach its client before the socket goes.
+            // Let the answer to daemon.stop reach its client before the socket goes (briefly: a follower
+            // that never leaves does not hold the stop up).
+            long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             Thread.sleep(50);
+            while (server.connections() > 0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
         } finally {
             supervisor.close();
             Files.deleteIfExists(root.dir().resolve("daemon.pid"));

@@ -54,10 +54,18 @@ public final class DaemonServer implements Closeable {
     /** This user's name as the JDK renders a peer's uid: read from the socket file this process owns. */
     private String ownName;
 
+    /** Serves another protocol besides JSON, or null. */
+    private final DaemonExtension extension;
+
     public DaemonServer(Path socket, Map<String, Handler> handlers, Consumer<String> log) {
+        this(socket, handlers, log, null);
+    }
+
+    public DaemonServer(Path socket, Map<String, Handler> handlers, Consumer<String> log, DaemonExtension extension) {
         this.socket = socket;
         this.handlers = handlers;
         this.log = log;
+        this.extension = extension;
     }
 
     /** Binds the socket (replacing a stale one: the caller holds the run lock) and starts accepting. */
@@ -171,7 +179,18 @@ public final class DaemonServer implements Closeable {
                         "connection refused: the daemon serves only its own user")));
                 return;
             }
-            LineReader in = new LineReader(Channels.newInputStream(channel), Protocol.MAX_REQUEST_BYTES);
+            java.io.InputStream raw = Channels.newInputStream(channel);
+            int first = raw.read();
+            if (first < 0) {
+                return; // a probe: connected and left
+            }
+            if (extension != null && first == extension.magic()) {
+                lastActivity = System.nanoTime();
+                extension.serve(raw, out);
+                return;
+            }
+            LineReader in = new LineReader(new java.io.SequenceInputStream(
+                    new java.io.ByteArrayInputStream(new byte[]{(byte) first}), raw), Protocol.MAX_REQUEST_BYTES);
             while (true) {
                 String line;
                 try {

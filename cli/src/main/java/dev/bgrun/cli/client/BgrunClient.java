@@ -1,0 +1,94 @@
+package dev.bgrun.cli.client;
+
+import dev.bgrun.orchestrator.daemon.BuildStamp;
+import dev.bgrun.orchestrator.daemon.DaemonLauncher;
+import dev.bgrun.orchestrator.daemon.DaemonSocket;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.state.StateRoot;
+
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code bgrun} a shell starts: a terminal for commands that run in the daemon. It connects (starting the
+ * daemon when a command needs one), sends its arguments, working directory, environment and which of its
+ * streams are terminals, and then does what the daemon asks ({@link Session}) until the exit code comes. It
+ * loads no parser, no JSON library and no command class, so a call costs about one JVM start. With no daemon
+ * running, the commands that need none run here in this JVM, with the same code ({@code dev.bgrun.cli.Main}).
+ */
+public final class BgrunClient {
+    /** Commands that work without a daemon: with none running, they run in this JVM rather than start one. */
+    private static final Set<String> WITHOUT_DAEMON = Set.of("config", "schema", "capabilities", "examples", "skill",
+            "completions", "doctor", "help", "daemon");
+    private static final Duration OLD_DAEMON_EXIT = Duration.ofSeconds(30);
+
+    private BgrunClient() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs one command as {@code bgrun ARGS} does and returns its exit code. */
+    public static int execute(String[] args) {
+        try {
+            return run(args, System.getenv());
+        } catch (BgrunException e) {
+            return ClientErrors.print(e, args);
+        }
+    }
+
+    private static int run(String[] args, Map<String, String> env) {
+        StateRoot root = StateRoot.fromEnvironment(env);
+        SocketChannel channel = DaemonSocket.tryConnect(root);
+        if (channel == null) {
+            if (runsWithoutDaemon(args)) {
+                return dev.bgrun.cli.Main.runHere(args);
+            }
+            channel = DaemonSocket.connect(root, DaemonLauncher.ofCurrentProcess());
+        }
+        String build = BuildStamp.of(BgrunClient.class);
+        Session.Outcome outcome = new Session(channel, build, args, env).run();
+        if (outcome.replacedPid() < 0) {
+            return outcome.exitCode();
+        }
+        // The daemon was another build and is stopping: wait for it to go, then start this build's.
+        ProcessHandle.of(outcome.replacedPid()).ifPresent(old -> {
+            try {
+                old.onExit().get(OLD_DAEMON_EXIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // gone or stuck: starting the new one tells (it waits for the run lock)
+            }
+        });
+        Session.Outcome again = new Session(DaemonSocket.connect(root, DaemonLauncher.ofCurrentProcess()), build, args, env).run();
+        if (again.replacedPid() >= 0) {
+            throw new BgrunException(dev.bgrun.orchestrator.error.ErrorType.DaemonUnavailable,
+                    "the daemon is of another build even after replacing it", "see the daemon log: " + root.daemonLog());
+        }
+        return again.exitCode();
+    }
+
+    /** Whether the arguments name a command that needs no daemon (or only ask for help or the version). */
+    static boolean runsWithoutDaemon(String[] args) {
+        List<String> words = List.of(args);
+        String command = null;
+        for (int i = 0; i < words.size(); i++) {
+            String arg = words.get(i);
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.equals("--help") || arg.equals("-h") || arg.equals("--version") || arg.equals("-V")) {
+                return true; // help and the version are the same here, and the parser decides what they mean
+            }
+            if (arg.equals("-f") || arg.equals("--file")) {
+                i++;
+            } else if (command == null && !arg.startsWith("-")) {
+                command = arg;
+            }
+        }
+        return command == null || WITHOUT_DAEMON.contains(command); // no command: the usage
+    }
+}
