@@ -54,7 +54,7 @@ fi
 
 # 200 more jobs in another workspace, for list at scale; a job with 150 lines of output, for tail.
 for ((i = 0; i < 200; i++)); do
-  bg run --name "m$i" -w many -- sleep 600 >/dev/null || bench_die "bgrun run m$i failed"
+  bg run --name "m$i" --workspace many -- sleep 600 >/dev/null || bench_die "bgrun run m$i failed"
 done
 bg run --name talker -- sh -c 'seq 1 150; exec sleep 600' >/dev/null || bench_die "bgrun run talker failed"
 bg wait talker >/dev/null || bench_die "bgrun wait talker failed"
@@ -85,17 +85,11 @@ fi
 labels+=("java hello world" "java hello (C1, SerialGC)")
 funcs+=(v_hello v_hello_c1)
 
-# CPU time of the children so far (user + system), in ms, from bash's times builtin.
+# CPU time of the children so far (user + system), in ms, from bash's times builtin, read in this shell (a
+# command substitution would be a subshell with children of its own): sets CHILD_CPU_MS.
 children_cpu_ms() {
-  local line
-  line="$(times | tail -n 1)"
-  python3 - "$line" <<'PY'
-import re, sys
-total = 0.0
-for m, s in re.findall(r"(\d+)m([\d.]+)s", sys.argv[1]):
-    total += int(m) * 60 + float(s)
-print(int(total * 1000))
-PY
+  times >"$bench_tmp/times"
+  CHILD_CPU_MS="$(tail -n 1 "$bench_tmp/times" | awk '{t = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d", t * 1000}')"
 }
 
 declare -A times cpu
@@ -103,11 +97,11 @@ echo "timing ${#funcs[@]} variants, $warmups warm-up + $runs timed rounds, inter
 for ((round = 0; round < warmups + runs; round++)); do
   for i in "${!funcs[@]}"; do
     status=0
-    cpu0="$(children_cpu_ms)"
+    children_cpu_ms; cpu0="$CHILD_CPU_MS"
     start=$(now_us)
     "${funcs[$i]}" >/dev/null 2>"$bench_tmp/err" || status=$?
     end=$(now_us)
-    cpu1="$(children_cpu_ms)"
+    children_cpu_ms; cpu1="$CHILD_CPU_MS"
     if [ "$status" -ne 0 ]; then
       bench_die "${labels[$i]} exited $status (round $((round + 1))): $(head -c 500 "$bench_tmp/err")"
     fi

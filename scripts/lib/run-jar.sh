@@ -1,21 +1,47 @@
 #!/usr/bin/env bash
 # Runs the bgrun jar with start-up tuned for a short-lived CLI: C1 only, and the JDK's AOT cache.
-# The cache is named after the jar's size and modification time, so a rebuilt jar never runs stale cached
-# classes (JDK-8377932 in Temurin 25.0.3); it is made once, by a training run, the first time it is missing.
+# Two caches, since a cache's classes cost start-up time whether a run uses them or not: the thin client's
+# (bgrun-STAMP.aot: a few classes; the command runs in the daemon) and the local commands' (bgrun-STAMP-local.aot:
+# the parser, the TOML loader and the commands, for `config`, `schema`, help and the version when no daemon
+# runs, as the client then runs them in its own JVM). A cache is named after the jar's size and modification
+# time, so a rebuilt jar never runs stale cached classes (JDK-8377932 in Temurin 25.0.3); each is made once, by
+# a training run (dev.bgrun.cli.AotTraining), the first time it is missing.
 # Usage: run-jar.sh JAVA_HOME JAR [ARGS...]
 set -euo pipefail
 java_home="$1"; jar="$2"; shift 2
 stamp="$(stat -c '%s-%Y' "$jar" 2>/dev/null || stat -f '%z-%m' "$jar")"
-aot="${jar%.jar}-$stamp.aot"
 opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 
+# Which kind of run this is: local when no daemon answers (no socket file) and the command needs none.
+kind=client
+root="${BGRUN_HOME:-${XDG_STATE_HOME:+$XDG_STATE_HOME/bgrun}}"
+root="${root:-$HOME/.local/state/bgrun}"
+if [ ! -S "$root/daemon.sock" ]; then
+  word=""
+  for arg in "$@"; do
+    case "$arg" in
+      --) break ;;
+      -h|--help|-V|--version) word=help; break ;;
+      -*) ;;
+      *) word="$arg"; break ;;
+    esac
+  done
+  case "$word" in
+    ""|help|config|schema|capabilities|examples|skill|completions|doctor|daemon) kind=local ;;
+  esac
+fi
+aot="${jar%.jar}-$stamp.aot"
+[ "$kind" = local ] && aot="${jar%.jar}-$stamp-local.aot"
+
 if [ ! -f "$aot" ] && [ -z "${BGRUN_NO_AOT:-}" ]; then
-  # Training: run representative commands in one JVM and write the cache at its exit. It is written under a
-  # private name and renamed, so a racing call never reads half a cache. A failure only costs speed.
+  # Training: representative runs in one JVM write the cache at its exit, under a private name that is then
+  # renamed, so a racing call never reads half a cache. A failure only costs speed.
   tmp="$aot.$$.tmp"
   if "$java_home/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
-      -cp "$jar" dev.bgrun.cli.AotTraining >/dev/null 2>&1 && [ -f "$tmp" ]; then
-    for old in "${jar%.jar}"-*.aot; do [ "$old" = "$aot" ] || rm -f "$old"; done
+      -cp "$jar" dev.bgrun.cli.AotTraining "$kind" >/dev/null 2>&1 && [ -f "$tmp" ]; then
+    for old in "${jar%.jar}"-*.aot; do
+      case "$old" in *"-$stamp.aot"|*"-$stamp-local.aot") ;; *) rm -f "$old" ;; esac
+    done
     mv -f "$tmp" "$aot"
   fi
   rm -f "$tmp"

@@ -1,20 +1,66 @@
 package dev.bgrun.cli;
 
+import dev.bgrun.cli.client.BgrunClient;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The training run for the JDK's AOT cache ({@code scripts/lib/run-jar.sh}): runs the common commands once,
- * in JSON and human form, so that the classes they load are cached and every later start is faster.
+ * The training runs for the JDK's AOT caches ({@code scripts/lib/run-jar.sh}), one per kind of process, since a
+ * cache's classes cost start-up time whether a run uses them or not:
+ * <ul>
+ *   <li>{@code client}: the thin client's calls, answered by a daemon (which the first call starts, in a private
+ *       state root, and the last stops): the client's few classes and the JDK's socket and file classes;</li>
+ *   <li>{@code local}: the commands that run in the client's own JVM when no daemon runs ({@code config},
+ *       {@code --help}, {@code --version}, {@code schema}), in JSON and human form, valid and broken files.</li>
+ * </ul>
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean local = args.length > 0 && args[0].equals("local");
         Path dir = Files.createTempDirectory("bgrun-aot");
+        try {
+            // Every call works in a private state root (the bgrun.home system property), never the user's.
+            System.setProperty("bgrun.home", dir.resolve("home").toString());
+            if (local) {
+                local(dir);
+            } else {
+                client();
+            }
+        } finally {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void client() {
+        String[][] runs = {
+                {"list", "--json"},
+                {"run", "--name", "train", "--json", "--", "sleep", "30"},
+                {"status", "train", "--json"},
+                {"status", "train", "--no-json"},
+                {"tail", "train", "--json"},
+                {"wait", "train", "--json"},
+                {"list", "--no-json"},
+                {"--version"},
+                {"stop", "train", "--json"},
+                {"clean", "--yes", "--json"},
+                {"daemon", "stop", "--json"},
+        };
+        for (String[] run : runs) {
+            BgrunClient.execute(run);
+        }
+    }
+
+    private static void local(Path dir) throws Exception {
         Path file = dir.resolve("bgrun.toml");
         Files.writeString(file, """
                 workspace = "training"
@@ -37,9 +83,6 @@ public final class AotTraining {
                 """);
         Path broken = dir.resolve("broken.toml");
         Files.writeString(broken, "[jobs.a]\ncmd = 1\nready-when-prot = 2\nafter = [\"b\"]\n");
-        // The daemon commands are trained against a real daemon in a private state root.
-        Path home = dir.resolve("home");
-        System.setProperty("bgrun.home", home.toString());
         String[][] runs = {
                 {"config", "check", file.toString(), "--json"},
                 {"config", "check", file.toString(), "--no-json"},
@@ -51,17 +94,6 @@ public final class AotTraining {
                 {"--help"},
                 {"--version"},
                 {"daemon", "status", "--json"},
-                {"run", "--name", "train", "--json", "--", "sleep", "30"},
-                {"list", "--json"},
-                {"list", "--no-json"},
-                {"status", "train", "--json"},
-                {"status", "train", "--no-json"},
-                {"tail", "train", "--json"},
-                {"wait", "train", "--json"},
-                {"stop", "train", "--json"},
-                {"clean", "--yes", "--json"},
-                {"daemon", "status", "--no-json"},
-                {"daemon", "stop", "--json"},
         };
         for (String[] run : runs) {
             StringWriter sink = new StringWriter();
@@ -69,27 +101,6 @@ public final class AotTraining {
             cli.setOut(new PrintWriter(sink));
             cli.setErr(new PrintWriter(sink));
             cli.execute(run);
-        }
-        // The thin client's own path: the same kinds of calls, answered by a daemon (which the first one starts).
-        String[][] clientRuns = {
-                {"list", "--json"},
-                {"--version"},
-                {"run", "--name", "train2", "--json", "--", "sleep", "30"},
-                {"status", "train2", "--json"},
-                {"status", "train2", "--no-json"},
-                {"tail", "train2", "--json"},
-                {"list", "--no-json"},
-                {"stop", "train2", "--json"},
-                {"clean", "--yes", "--json"},
-                {"daemon", "stop", "--json"},
-        };
-        for (String[] run : clientRuns) {
-            dev.bgrun.cli.client.BgrunClient.execute(run);
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

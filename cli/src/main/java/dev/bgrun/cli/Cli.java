@@ -71,6 +71,10 @@ public final class Cli {
             CommandLine cli = commandLine(args);
             cli.setOut(user.out());
             cli.setErr(user.err());
+            // Help in colour on the user's terminal, decided here: picocli's own guess asks the JVM's console,
+            // which in the daemon is not the user's (and costs tens of milliseconds to set up).
+            boolean colour = user.isTerminal(1) && Terminal.colorAllowed(true, user.env());
+            cli.setColorScheme(CommandLine.Help.defaultColorScheme(colour ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
             try {
                 return cli.execute(args);
             } finally {
@@ -122,10 +126,16 @@ public final class Cli {
         return cli;
     }
 
+    /** What {@link #commandWord} says when the arguments ask only for the version: no command is registered. */
+    private static final String VERSION_ONLY = "--version";
+
     /** The first word that is not a global option, if it names a command other than help; else null. */
     private static String commandWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.equals("--version") || arg.equals("-V")) {
+                return VERSION_ONLY; // the version needs no command
+            }
             if (arg.equals("-f") || arg.equals("--file")) {
                 i++;
             } else if (!arg.startsWith("-")) {
