@@ -73,24 +73,26 @@ public final class Cli {
      */
     public static CommandLine commandLine(String[] args) {
         BgrunCommand root = new BgrunCommand();
-        if (args != null) {
-            for (String arg : args) {
-                if (arg.equals("--")) {
-                    break; // what follows is a command's own words
-                }
-                if (arg.equals("--json") || arg.equals("--no-json")) {
-                    root.jsonFromArgs(arg.equals("--json"));
-                }
-            }
-        }
         CommandLine cli = new CommandLine(root);
         cli.setExpandAtFiles(false); // "--spec @job.json" is bgrun's, not picocli's argument file
-        String named = args == null ? null : commandWord(args);
+        int at = args == null ? -1 : commandWordIndex(args);
+        String named = at < 0 ? null : args[at].equals("ls") ? "list" : args[at];
         COMMANDS.forEach((name, factory) -> {
-            if (named == null || named.equals(name)) {
+            if (named == null || !COMMANDS.containsKey(named) || named.equals("help") || named.equals(name)) {
                 cli.addSubcommand(name, factory.get());
             }
         });
+        if (args != null) {
+            // run's command is its own from its first word on: a --json there is the command's, not bgrun's.
+            int end = "run".equals(named)
+                    ? RunCommand.commandStart(cli.getSubcommands().get("run").getCommandSpec(), args, at + 1)
+                    : args.length;
+            for (int i = 0; i < end && !args[i].equals("--"); i++) { // after "--", a command's own words
+                if (args[i].equals("--json") || args[i].equals("--no-json")) {
+                    root.jsonFromArgs(args[i].equals("--json"));
+                }
+            }
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.output().fail(asBgrun(e)));
         cli.setParameterExceptionHandler((e, arguments) -> {
             String hint = "see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`";
@@ -102,18 +104,17 @@ public final class Cli {
         return cli;
     }
 
-    /** The first word that is not a global option, if it names a command other than help; else null. */
-    private static String commandWord(String[] args) {
+    /** Where the first word that is not a global option is (the command's name, or a typo), or -1. */
+    private static int commandWordIndex(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-f") || arg.equals("--file")) {
                 i++;
             } else if (!arg.startsWith("-")) {
-                String name = arg.equals("ls") ? "list" : arg;
-                return COMMANDS.containsKey(name) && !name.equals("help") ? name : null;
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     private static BgrunException asBgrun(Exception e) {
