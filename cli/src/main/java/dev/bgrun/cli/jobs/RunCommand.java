@@ -175,6 +175,11 @@ public final class RunCommand implements Runnable {
         args.put("replace", spec.findOption("--replace").getValue());
         @SuppressWarnings("unchecked")
         Map<String, Object> job = (Map<String, Object>) DaemonAccess.call(spec, "run", args);
+        if (StartFailure.notExecutable(job)) {
+            throw new BgrunException(ErrorType.ExecFailed, "job " + job.get("name") + " " + job.get("reason"),
+                    "check the program's name, the job's PATH and working directory, and that the file is executable",
+                    job, null);
+        }
         if ("failed".equals(job.get("state")) && String.valueOf(job.get("reason")).startsWith("could not start")) {
             throw new BgrunException(ErrorType.JobFailed, "job " + job.get("name") + " " + job.get("reason"),
                     "check the command and its working directory", job, null);
