@@ -38,6 +38,11 @@ class RunArgumentsIT {
                     [jobs.web]
                     cmd = "exec sleep 300"
                     """);
+            Result help = d.bgrun("run", "web", "--help");
+            assertThat(help.exitCode()).as(help.toString()).isZero();
+            assertThat(help.out()).contains("Usage: bgrun run");
+            assertThat(d.bgrunLines("list")).isEmpty(); // asking for help started nothing
+
             Result human = d.bgrun("run", "web", "--no-json", "--tag", "late");
             assertThat(human.exitCode()).as(human.toString()).isZero();
             assertThat(human.out()).startsWith("started: work/web").doesNotContain("{");

@@ -119,7 +119,10 @@ public final class RunCommand implements Runnable {
                 ? projectOrNull(argv.size() == 1) : null;
         if (project != null && argv.size() > 1 && project.jobs().containsKey(argv.getFirst())) {
             // A project job takes no arguments, so the words after its name are bgrun's options.
-            asProjectJob(project, argv).run();
+            RunCommand inner = asProjectJob(project, argv);
+            if (inner != null) {
+                inner.run();
+            }
             return;
         }
         if (project != null && argv.size() == 1 && project.jobs().containsKey(argv.getFirst())) {
@@ -220,7 +223,8 @@ public final class RunCommand implements Runnable {
 
     /**
      * {@code bgrun run JOB WORDS...} for a job of the project: parsed again with the job's name moved to the
-     * end, so the words after it are read as the options they are (one parser for both places), and run.
+     * end, so the words after it are read as the options they are (one parser for both places). Returns the
+     * command to run, or null when the words asked for help or the version, which is then printed.
      */
     private RunCommand asProjectJob(Project project, List<String> argv) {
         String job = argv.getFirst();
@@ -245,6 +249,9 @@ public final class RunCommand implements Runnable {
             throw new BgrunException(ErrorType.UsageError, e.getMessage(), "see `bgrun run --help`");
         }
         ProjectArgs.root(spec).adopt(root);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return null; // "bgrun run web --help" asks for run's help, not for web
+        }
         RunCommand inner = (RunCommand) parsed.subcommand().commandSpec().userObject();
         List<String> innerArgv = inner.spec.positionalParameters().getFirst().getValue();
         if (innerArgv == null) { // the last option took the job's name as its value
