@@ -44,6 +44,14 @@ public final class BgrunCommand implements Runnable {
         jsonFromArgs = value;
     }
 
+    /** Takes the global options of another parse of this invocation's arguments (run's, reordered). */
+    public void adopt(BgrunCommand other) {
+        json = other.json;
+        jsonFromArgs = other.jsonFromArgs;
+        file = other.file;
+        output = null;
+    }
+
     /** The output for this invocation, created once the options are known. */
     public Output output() {
         if (output == null) {

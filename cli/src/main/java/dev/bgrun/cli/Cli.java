@@ -95,26 +95,31 @@ public final class Cli {
      */
     public static CommandLine commandLine(String[] args) {
         BgrunCommand root = new BgrunCommand();
-        if (args != null) {
-            for (String arg : args) {
-                if (arg.equals("--")) {
-                    break; // what follows is a command's own words
-                }
-                if (arg.equals("--json") || arg.equals("--no-json")) {
-                    root.jsonFromArgs(arg.equals("--json"));
-                }
-            }
-        }
         CommandLine cli = new CommandLine(root);
         cli.setExpandAtFiles(false); // "--spec @job.json" is bgrun's, not picocli's argument file
-        String named = args == null ? null : commandWord(args);
+        int at = args == null ? -1 : commandWordIndex(args);
+        String named = at < 0 ? null : args[at].equals("ls") ? "list" : args[at];
         COMMANDS.forEach((name, factory) -> {
-            if (named == null || named.equals(name)) {
+            if (at == VERSION_ONLY) {
+                return;
+            }
+            if (named == null || !COMMANDS.containsKey(named) || named.equals("help") || named.equals(name)) {
                 cli.addSubcommand(name, factory.get());
             }
         });
         // A path the user typed is relative to where the user typed it, which in the daemon is not the JVM's.
         cli.registerConverter(java.nio.file.Path.class, text -> Invocation.current().resolve(text));
+        if (args != null) {
+            // run's command is its own from its first word on: a --json there is the command's, not bgrun's.
+            int end = "run".equals(named)
+                    ? RunCommand.commandStart(cli.getSubcommands().get("run").getCommandSpec(), args, at + 1)
+                    : args.length;
+            for (int i = 0; i < end && !args[i].equals("--"); i++) { // after "--", a command's own words
+                if (args[i].equals("--json") || args[i].equals("--no-json")) {
+                    root.jsonFromArgs(args[i].equals("--json"));
+                }
+            }
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.output().fail(asBgrun(e)));
         cli.setParameterExceptionHandler((e, arguments) -> {
             String hint = "see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`";
@@ -126,11 +131,11 @@ public final class Cli {
         return cli;
     }
 
-    /** What {@link #commandWord} says when the arguments ask only for the version: no command is registered. */
-    private static final String VERSION_ONLY = "--version";
+    /** What {@link #commandWordIndex} says when the arguments ask only for the version: no command is needed. */
+    private static final int VERSION_ONLY = -2;
 
-    /** The first word that is not a global option, if it names a command other than help; else null. */
-    private static String commandWord(String[] args) {
+    /** Where the first word that is not a global option is (the command's name, or a typo), or -1. */
+    private static int commandWordIndex(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--version") || arg.equals("-V")) {
@@ -139,11 +144,10 @@ public final class Cli {
             if (arg.equals("-f") || arg.equals("--file")) {
                 i++;
             } else if (!arg.startsWith("-")) {
-                String name = arg.equals("ls") ? "list" : arg;
-                return COMMANDS.containsKey(name) && !name.equals("help") ? name : null;
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     private static BgrunException asBgrun(Exception e) {

@@ -140,7 +140,7 @@ class DiscoveryIT {
         assertThat(texts(caps.get("event_types"), null)).containsExactlyElementsOf(EventLog.TYPES);
         assertThat(texts(caps.get("error_types"), "type"))
                 .containsExactlyElementsOf(Arrays.stream(ErrorType.values()).map(Enum::name).toList());
-        assertThat(texts(caps.get("exit_codes"), "code")).containsExactly("0", "1", "2", "124", "any");
+        assertThat(texts(caps.get("exit_codes"), "code")).containsExactly("0", "1", "2", "124", "127", "any");
         assertThat(texts(caps.get("output_formats"), "name")).containsExactly("json", "human", "ndjson");
         assertThat(caps.get("platform").get("java").asText()).isEqualTo(Runtime.version().toString());
         assertThat(caps.get("version").asText()).isNotBlank().isNotEqualTo("unknown");

@@ -63,9 +63,9 @@ class SupervisorIT {
     void aProgramThatCannotBeRunFailsAtOnceWithTheReason() throws IOException {
         try (Daemon d = new Daemon(tmp)) {
             Result run = d.bgrun("run", "--name", "missing", "--restart", "always", "--", "no-such-program-xyz", "arg");
-            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(127);
             JsonNode job = Daemon.JSON.readTree(run.err()).get("error").get("details");
-            assertThat(run.err()).contains("\"type\":\"JobFailed\"");
+            assertThat(run.err()).contains("\"type\":\"ExecFailed\"");
             assertThat(job.get("state").asText()).isEqualTo("failed");
             assertThat(job.get("exit_code").asInt()).isEqualTo(127);
             assertThat(job.get("reason").asText())

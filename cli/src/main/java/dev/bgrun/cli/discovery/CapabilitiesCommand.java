@@ -81,6 +81,7 @@ public final class CapabilitiesCommand implements Runnable {
                 Json.object("code", ExitCodes.FAILURE, "meaning", "an expected failure: not found, job failed, not ready, daemon unavailable, I/O"),
                 Json.object("code", ExitCodes.USAGE, "meaning", "a usage error, an invalid project file or spec, an ambiguous job reference"),
                 Json.object("code", ExitCodes.TIMEOUT, "meaning", "a timeout: wait, expect, run-group/up/exec --timeout"),
+                Json.object("code", ExitCodes.NOT_EXECUTABLE, "meaning", "a job's program could not be found or executed: run, run-group, up, exec"),
                 Json.object("code", "any", "meaning", "exec: the exit code of its command")));
         List<Map<String, Object>> errors = new ArrayList<>();
         for (ErrorType type : ErrorType.values()) {

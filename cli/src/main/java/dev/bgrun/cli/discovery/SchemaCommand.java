@@ -20,14 +20,23 @@ import java.util.Map;
 @Command(name = "schema", description = "JSON Schema of each command's input, output and error, for agents and scripts.",
         subcommands = {SchemaCommand.ListSchemas.class, SchemaCommand.Show.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  bgrun schema list", "  bgrun schema show run", "  bgrun schema show config check --json"})
+        footer = {"  bgrun schema list", "  bgrun schema show run", "  bgrun schema show config check --json",
+                "  bgrun schema kill                 short for: bgrun schema show kill"})
 public final class SchemaCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @Parameters(arity = "0..*", paramLabel = "COMMAND",
+            description = "A command as typed, short for `schema show COMMAND` (the reference tool's form).")
+    private List<String> words = new ArrayList<>();
+
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        if (words.isEmpty()) {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        } else {
+            Show.print(spec, words);
+        }
     }
 
     @Command(name = "list", description = "List the commands whose schemas schema show prints.")
@@ -76,6 +85,10 @@ public final class SchemaCommand implements Runnable {
 
         @Override
         public void run() {
+            print(spec, words);
+        }
+
+        static void print(CommandLine.Model.CommandSpec spec, List<String> words) {
             Output out = ProjectArgs.root(spec).output();
             Map<String, Object> schema = CommandSchemas.show(CommandSchemas.resolve(words));
             if (out.json()) {

@@ -1,5 +1,8 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+import dev.bgrun.cli.completion.Workspaces;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -24,10 +27,10 @@ public final class CleanCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "JOB", description = "Only these jobs.")
+    @Parameters(arity = "0..*", paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Only these jobs.")
     private List<String> refs = new ArrayList<>();
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "Only jobs of this workspace.")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", completionCandidates = Workspaces.class, description = "Only jobs of this workspace.")
     private String workspace;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "Only jobs with this tag (repeatable).")

@@ -1,5 +1,8 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+import dev.bgrun.cli.completion.Workspaces;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -31,10 +34,10 @@ public final class EventsCommand implements Runnable {
     @Option(names = "--follow", description = "Keep printing events as they happen.")
     private boolean follow;
 
-    @Option(names = {"-j", "--job"}, paramLabel = "JOB", description = "Only this job's events.")
+    @Option(names = {"-j", "--job"}, paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Only this job's events.")
     private String job;
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "Only this workspace's events.")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", completionCandidates = Workspaces.class, description = "Only this workspace's events.")
     private String workspace;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type: transition, health, alert or notify (repeatable).")

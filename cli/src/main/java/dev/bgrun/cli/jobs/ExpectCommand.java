@@ -1,9 +1,13 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+
 import dev.bgrun.cli.TimeoutOption;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
+import dev.bgrun.orchestrator.error.BgrunException;
+import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.error.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,19 +24,25 @@ import java.util.concurrent.Callable;
         + "written from now on (--from-start: at any time).",
         footerHeading = "%nExamples:%n",
         footer = {"  bgrun expect web 'listening on'", "  bgrun expect worker --regex 'processed \\d+ jobs' --timeout 2m",
+                "  bgrun expect web 'http://localhost:\\d+' --regex",
                 "  bgrun expect build --from-start 'BUILD SUCCESS'",
                 "%nExit codes: 0 matched (the line and its number are printed), 1 the job ended first, 124 timed out."})
 public final class ExpectCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Id, id prefix, NAME or WORKSPACE/NAME.")
+    @Parameters(index = "0", paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Id, id prefix, NAME or WORKSPACE/NAME.")
     private String ref;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "A text the line must contain.")
     private String text;
 
-    @Option(names = {"-e", "--regex"}, paramLabel = "REGEX", description = "A regular expression found within the line, instead of TEXT.")
+    /** What --regex holds when given without a value: no argument can contain a NUL. */
+    private static final String SWITCH = "\0";
+
+    @Option(names = {"-e", "--regex"}, paramLabel = "REGEX", arity = "0..1", fallbackValue = SWITCH,
+            description = "A regular expression found within the line, instead of TEXT; without a value "
+                    + "(`expect JOB PATTERN --regex`), PATTERN is the regular expression.")
     private String regex;
 
     @Option(names = "--from-start", description = "Also look at the lines already written (default: only new ones).")
@@ -45,6 +55,14 @@ public final class ExpectCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     public Integer call() {
         Duration limit = TimeoutOption.parse(timeout);
+        if (SWITCH.equals(regex)) { // the reference tool's form: the pattern is the positional word
+            if (text == null) {
+                throw new BgrunException(ErrorType.UsageError, "--regex without a value needs the pattern as "
+                        + "the word after the job", "bgrun expect JOB PATTERN --regex, or bgrun expect JOB -e PATTERN");
+            }
+            regex = text;
+            text = null;
+        }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("ref", ref);
         args.put("text", text);

@@ -1,5 +1,7 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.Workspaces;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -20,7 +22,7 @@ public final class ListCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "Only jobs of this workspace.")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", completionCandidates = Workspaces.class, description = "Only jobs of this workspace.")
     private String workspace;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "Only jobs with this tag (repeatable: any of).")

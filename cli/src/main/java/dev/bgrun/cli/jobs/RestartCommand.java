@@ -1,5 +1,7 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -16,7 +18,7 @@ public final class RestartCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "JOB", description = "Id, id prefix, NAME or WORKSPACE/NAME.")
+    @Parameters(paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Id, id prefix, NAME or WORKSPACE/NAME.")
     private String ref;
 
     @Override

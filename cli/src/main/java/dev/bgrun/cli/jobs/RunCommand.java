@@ -1,5 +1,6 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.BgrunCommand;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Invocation;
 import dev.bgrun.cli.Output;
@@ -93,7 +94,6 @@ public final class RunCommand implements Runnable {
 
     @Override
     public void run() {
-        Output out = ProjectArgs.root(spec).output();
         List<String> argv = spec.positionalParameters().getFirst().getValue();
         argv = argv == null ? List.of() : argv;
         String name = spec.findOption("--name").getValue();
@@ -119,11 +119,12 @@ public final class RunCommand implements Runnable {
         Project project = !argv.isEmpty() && specText == null && !explicitCommand && !argv.getFirst().contains(" ")
                 ? projectOrNull(argv.size() == 1) : null;
         if (project != null && argv.size() > 1 && project.jobs().containsKey(argv.getFirst())) {
-            // Everything after the command is the command's; a job name takes no arguments.
-            throw new BgrunException(ErrorType.UsageError, "\"" + argv.getFirst() + "\" is a job of " + project.source()
-                    + " and takes no arguments; got " + String.join(" ", argv.subList(1, argv.size())),
-                    "put options before the name: bgrun run " + String.join(" ", argv.subList(1, argv.size())) + " "
-                            + argv.getFirst() + "; to run a command of that name, use -- " + argv.getFirst());
+            // A project job takes no arguments, so the words after its name are bgrun's options.
+            RunCommand inner = asProjectJob(project, argv);
+            if (inner != null) {
+                inner.run();
+            }
+            return;
         }
         if (project != null && argv.size() == 1 && project.jobs().containsKey(argv.getFirst())) {
             Map<String, Object> request = ProjectJobs.request(project, argv.getFirst(), null);
@@ -139,6 +140,7 @@ public final class RunCommand implements Runnable {
         }
         Map<String, Object> flags = flagValues();
         keys.putAll(flags);
+        Output out = ProjectArgs.root(spec).output(); // not earlier: asProjectJob may still settle --json
         if (flags.containsKey(JobKeys.WORKSPACE.name())) {
             workspace = (String) flags.get(JobKeys.WORKSPACE.name()); // a flag wins over the project's
         }
@@ -177,6 +179,11 @@ public final class RunCommand implements Runnable {
         args.put("replace", spec.findOption("--replace").getValue());
         @SuppressWarnings("unchecked")
         Map<String, Object> job = (Map<String, Object>) DaemonAccess.call(spec, "run", args);
+        if (StartFailure.notExecutable(job)) {
+            throw new BgrunException(ErrorType.ExecFailed, "job " + job.get("name") + " " + job.get("reason"),
+                    "check the program's name, the job's PATH and working directory, and that the file is executable",
+                    job, null);
+        }
         if ("failed".equals(job.get("state")) && String.valueOf(job.get("reason")).startsWith("could not start")) {
             throw new BgrunException(ErrorType.JobFailed, "job " + job.get("name") + " " + job.get("reason"),
                     "check the command and its working directory", job, null);
@@ -194,6 +201,74 @@ public final class RunCommand implements Runnable {
                         + job.get("pid") + ") " + Views.state(out, (String) job.get("state")));
             }
         }
+    }
+
+    /**
+     * Where a run command's own words begin in {@code args} (searched from {@code from}, just after "run"): at
+     * the first word that is neither an option of run (or bgrun's) nor an option's value, or at "--".
+     */
+    public static int commandStart(CommandSpec run, String[] args, int from) {
+        for (int i = from; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--") || !arg.startsWith("-") || arg.equals("-")) {
+                return i;
+            }
+            OptionSpec option = arg.contains("=") ? null : run.findOption(arg);
+            if (option != null) {
+                i += option.arity().min(); // its value, even one that starts with "-"
+            }
+            // An unknown option (or --no-json, --name=x) is one word; picocli reports the unknown ones.
+        }
+        return args.length;
+    }
+
+    /**
+     * {@code bgrun run JOB WORDS...} for a job of the project: parsed again with the job's name moved to the
+     * end, so the words after it are read as the options they are (one parser for both places). Returns the
+     * command to run, or null when the words asked for help or the version, which is then printed.
+     */
+    private RunCommand asProjectJob(Project project, List<String> argv) {
+        String job = argv.getFirst();
+        List<String> words = argv.subList(1, argv.size());
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        List<String> again = new ArrayList<>(original.subList(0, original.size() - argv.size()));
+        again.addAll(words);
+        again.add(job);
+        String[] args = again.toArray(String[]::new);
+        CommandLine cli = dev.bgrun.cli.Cli.commandLine(args);
+        cli.setOut(spec.commandLine().getOut());
+        cli.setErr(spec.commandLine().getErr());
+        BgrunCommand root = (BgrunCommand) cli.getCommandSpec().userObject();
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cli.parseArgs(args);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            ProjectArgs.root(spec).adopt(root); // so the error comes out in the format asked for
+            throw takesNoArguments(project, job, String.join(" ", e.getUnmatched()) + " (not an option of bgrun run)");
+        } catch (CommandLine.ParameterException e) {
+            ProjectArgs.root(spec).adopt(root);
+            throw new BgrunException(ErrorType.UsageError, e.getMessage(), "see `bgrun run --help`");
+        }
+        ProjectArgs.root(spec).adopt(root);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return null; // "bgrun run web --help" asks for run's help, not for web
+        }
+        RunCommand inner = (RunCommand) parsed.subcommand().commandSpec().userObject();
+        List<String> innerArgv = inner.spec.positionalParameters().getFirst().getValue();
+        if (innerArgv == null) { // the last option took the job's name as its value
+            throw new BgrunException(ErrorType.UsageError, "option " + words.getLast() + " (after the job's name \""
+                    + job + "\") needs a value", "see `bgrun run --help`");
+        }
+        if (innerArgv.size() != 1) {
+            throw takesNoArguments(project, job, String.join(" ", innerArgv.subList(0, innerArgv.size() - 1)));
+        }
+        return inner;
+    }
+
+    private static BgrunException takesNoArguments(Project project, String job, String got) {
+        return new BgrunException(ErrorType.UsageError, "\"" + job + "\" is a job of " + project.source()
+                + " and takes no arguments; got " + got,
+                "after a job's name come only bgrun's options; to run a command of that name, use -- " + job);
     }
 
     /** The spec keys given as flags, as raw values for the spec reader (rendered back to JSON data). */

@@ -1,5 +1,7 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -21,7 +23,7 @@ public final class SendCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Id, id prefix, NAME or WORKSPACE/NAME.")
+    @Parameters(index = "0", paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Id, id prefix, NAME or WORKSPACE/NAME.")
     private String ref;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "What to write, as given (no newline unless --enter); - reads it from standard input.")

@@ -1,5 +1,7 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -21,7 +23,7 @@ public final class StatusCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "JOB", description = "Id, id prefix (4+), NAME or WORKSPACE/NAME.")
+    @Parameters(arity = "0..1", paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Id, id prefix (4+), NAME or WORKSPACE/NAME.")
     private String ref;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "The job's name (instead of JOB).")

@@ -1,5 +1,8 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+import dev.bgrun.cli.completion.Workspaces;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -24,13 +27,13 @@ public class StopCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "JOB", description = "Jobs to stop: id, id prefix, NAME or WORKSPACE/NAME.")
+    @Parameters(arity = "0..*", paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Jobs to stop: id, id prefix, NAME or WORKSPACE/NAME.")
     List<String> refs = new ArrayList<>();
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "A job by name (repeatable).")
     List<String> names = new ArrayList<>();
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "Every alive job of this workspace.")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", completionCandidates = Workspaces.class, description = "Every alive job of this workspace.")
     String workspace;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "Every alive job with this tag (repeatable).")

@@ -1,5 +1,7 @@
 package dev.bgrun.cli.jobs;
 
+import dev.bgrun.cli.completion.JobRefs;
+
 import dev.bgrun.cli.TimeoutOption;
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
@@ -23,7 +25,7 @@ public final class WaitCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "JOB", description = "Id, id prefix, NAME or WORKSPACE/NAME.")
+    @Parameters(paramLabel = "JOB", completionCandidates = JobRefs.class, description = "Id, id prefix, NAME or WORKSPACE/NAME.")
     private String ref;
 
     @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "60s",

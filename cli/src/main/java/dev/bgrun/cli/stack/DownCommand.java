@@ -1,5 +1,7 @@
 package dev.bgrun.cli.stack;
 
+import dev.bgrun.cli.completion.Workspaces;
+
 import dev.bgrun.cli.DaemonAccess;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
@@ -27,7 +29,7 @@ public final class DownCommand implements Runnable {
     @Parameters(arity = "0..*", paramLabel = "JOB", description = "Jobs of the project file (default: all).")
     private List<String> names = new ArrayList<>();
 
-    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", description = "The workspace (default: the project's).")
+    @Option(names = {"-w", "--workspace"}, paramLabel = "WS", completionCandidates = Workspaces.class, description = "The workspace (default: the project's).")
     private String workspace;
 
     @Option(names = "--clean", description = "Then remove the stopped jobs, their records and logs.")

@@ -6,6 +6,7 @@ import dev.bgrun.orchestrator.error.ExitCodes;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
+import dev.bgrun.orchestrator.error.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +85,8 @@ public final class ExecCommand implements Callable<Integer> {
         try {
             if (code != 0) {
                 if (out.json()) {
-                    throw new BgrunException(code == 124 ? ErrorType.Timeout : ErrorType.JobFailed,
+                    throw new BgrunException(code == 124 ? ErrorType.Timeout
+                            : code == ExitCodes.NOT_EXECUTABLE ? ErrorType.ExecFailed : ErrorType.JobFailed,
                             "the jobs did not come up; the command was not run", null, result, null);
                 }
                 GroupReport.print(out, result, out::note);

@@ -1,6 +1,7 @@
 package dev.bgrun.cli.stack;
 
 import dev.bgrun.cli.Output;
+import dev.bgrun.cli.jobs.StartFailure;
 import dev.bgrun.cli.jobs.Views;
 import dev.bgrun.orchestrator.error.ExitCodes;
 
@@ -15,12 +16,20 @@ final class GroupReport {
     private GroupReport() {
     }
 
-    /** 0 when every job reached its target, 124 on a timeout, 1 on a failure. */
+    /**
+     * 0 when every job reached its target, 124 on a timeout, 127 when the failure is a job whose program could
+     * not be found or executed, 1 on another failure.
+     */
+    @SuppressWarnings("unchecked")
     static int exitCode(Map<String, Object> result) {
         if (Boolean.TRUE.equals(result.get("ok"))) {
             return ExitCodes.OK;
         }
-        return Boolean.TRUE.equals(result.get("timed_out")) ? ExitCodes.TIMEOUT : ExitCodes.FAILURE;
+        if (Boolean.TRUE.equals(result.get("timed_out"))) {
+            return ExitCodes.TIMEOUT;
+        }
+        return result.get("failure") instanceof Map<?, ?> failure && StartFailure.notExecutable((Map<String, Object>) failure)
+                ? ExitCodes.NOT_EXECUTABLE : ExitCodes.FAILURE;
     }
 
     @SuppressWarnings("unchecked")

@@ -103,6 +103,7 @@ final class ExpectCommand {
         out.put("ended", outcome.equals("ended"));
         out.put("line", line == null ? null : line.toJson());
         out.put("line_number", line == null ? null : line.number());
+        out.put("content", line == null ? null : line.text()); // the reference tool's field, beside "line"
         out.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun));
         out.put("id", job.id());
         out.put("name", job.name());

@@ -95,6 +95,7 @@ final class JobCommands {
         view.put("log", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
                 "lines", logs.lineCount()));
         view.put("transitions", job.transitions());
+        view.put("last_diff_cursor", logs.cursors().get("default")); // where a plain `diff` goes on from
         return view;
     }
 

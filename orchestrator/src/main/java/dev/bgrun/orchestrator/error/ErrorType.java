@@ -27,6 +27,8 @@ public enum ErrorType {
     Timeout(ExitCodes.TIMEOUT, true),
     /** The job failed (non-zero exit, readiness timeout, health or limit kill). */
     JobFailed(ExitCodes.FAILURE, false),
+    /** A job's program could not be found or executed, so the job never started (exit 127, as a shell's). */
+    ExecFailed(ExitCodes.NOT_EXECUTABLE, false),
     /** A file could not be read or written. */
     IoError(ExitCodes.FAILURE, true),
     /** A bound was reached (too many requests waiting for one job); the same call may succeed later. */

@@ -130,7 +130,8 @@ public final class OutputSchemas {
                                 .req("stdout", string(), "path of the stdout log file")
                                 .req("stderr", string(), "path of the stderr log file")
                                 .req("lines", integer(0), "lines indexed so far, both streams together").build())
-                        .req("transitions", arrayOf(jobTransition().build())));
+                        .req("transitions", arrayOf(jobTransition().build()))
+                        .req("last_diff_cursor", integer(0), "the default diff cursor: the last line a plain `diff` looked at (0 before any)"));
     }
 
     static CommandOutput tail() {
@@ -305,7 +306,10 @@ public final class OutputSchemas {
                 .req("listening", arrayOf(object()
                         .req("protocol", oneOfValues(List.of("tcp", "tcp6")))
                         .req("address", string())
-                        .req("port", port()).build())));
+                        .req("port", port()).build()))
+                .req("cpu_pct", number(), "the reference tool's name for cpu_percent")
+                .req("rss_mb", integer(0), "rss_bytes in MiB, rounded (the reference tool's field)")
+                .req("uptime_secs", nullable(integer(0)), "uptime_ms in whole seconds (the reference tool's field)"));
     }
 
     static CommandOutput expect() {
@@ -315,6 +319,7 @@ public final class OutputSchemas {
                 .req("ended", bool(), "the job ended before a line matched")
                 .req("line", nullable(logLine().build()), "the matching line")
                 .req("line_number", nullable(integer(1)))
+                .req("content", nullable(string()), "the matching line's content (the reference tool's field)")
                 .req("elapsed_ms", integer(0))
                 .req("id", jobId())
                 .req("name", string())

@@ -406,6 +406,12 @@ final class JobActor {
                             + "so ready-when-port could not tell this job is ready");
                 }
             }
+            String notRunnable = Executables.whyNotRunnable(cmd, cwd, env);
+            if (notRunnable != null) {
+                j.exitCode = 127; // what the shell would have exited with, as for an exec the shim saw fail
+                couldNotStart(n, notRunnable);
+                return;
+            }
             spawned = Spawner.spawn(sv.shim(), dir, cmd, cwd, env, j.spec.get(JobKeys.STDIN), n);
         } catch (IOException | RuntimeException e) {
             couldNotStart(n, Resources.outOfFiles(e) ? e.getMessage() + "; " + Resources.outOfFilesMessage() : e.getMessage());

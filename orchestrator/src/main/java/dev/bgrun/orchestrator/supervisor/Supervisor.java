@@ -519,6 +519,11 @@ public final class Supervisor implements AutoCloseable {
             out.put("ports", List.of());
             out.put("listening", List.of());
         }
+        // The reference tool's names for the same readings, kept beside bgrun's own.
+        Long uptime = (Long) out.get("uptime_ms");
+        out.put("cpu_pct", out.get("cpu_percent"));
+        out.put("rss_mb", Math.round(((Number) out.get("rss_bytes")).longValue() / 1048576.0));
+        out.put("uptime_secs", uptime == null ? null : uptime / 1000);
         return out;
     }
 
