@@ -52,8 +52,8 @@ public final class JobSpecReader {
             }
         }
         mergeEnv(defaults, table, values);
-        for (SpecKey<?> key : JobKeys.all()) {
-            if (key.has(SpecKey.Trait.REQUIRED) && !table.has(key.name())) {
+        for (SpecKey<?> key : JobKeys.withTrait(SpecKey.Trait.REQUIRED)) {
+            if (!table.has(key.name())) {
                 problems.add(table.position(), table.path(), "missing required key \"" + key.name() + "\"");
             }
         }

@@ -78,8 +78,8 @@ final class ProjectValidator {
     }
 
     private void checkReferences(JobSpec job, JobGraph graph) {
-        for (SpecKey<?> key : JobKeys.all()) {
-            if (!key.has(SpecKey.Trait.INTERPOLATED) || !job.isSet(key)) {
+        for (SpecKey<?> key : JobKeys.withTrait(SpecKey.Trait.INTERPOLATED)) {
+            if (!job.isSet(key)) {
                 continue;
             }
             for (String text : texts(job.get(key))) {
