@@ -26,6 +26,11 @@ public final class JobSpec {
                 Collections.unmodifiableMap(new LinkedHashMap<>(sources)), true);
     }
 
+    /** A spec over maps the caller made for it alone and will not change: no copies (one spec per job of a file). */
+    static JobSpec owning(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources) {
+        return new JobSpec(name, position, Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources), true);
+    }
+
     /** Takes maps that are already private copies. */
     private JobSpec(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources,
                     boolean copied) {

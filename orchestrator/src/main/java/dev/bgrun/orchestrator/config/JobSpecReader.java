@@ -57,7 +57,7 @@ public final class JobSpecReader {
                 problems.add(table.position(), table.path(), "missing required key \"" + key.name() + "\"");
             }
         }
-        JobSpec spec = new JobSpec(jobName, table.position(), values, sources);
+        JobSpec spec = JobSpec.owning(jobName, table.position(), values, sources);
         if (problems.size() == before) {
             // On a partly read spec, missing values would look like contradictions that are not there.
             checkContradictions(spec, table);

@@ -189,6 +189,11 @@ public final class JobGraph {
      * of it: a direct dependency is found at once, not after walking a long chain of ancestors.
      */
     public boolean dependsOn(String job, String other) {
+        for (Edge e : incoming.get(place(job))) {
+            if (e.dependency().equals(other)) {
+                return true; // a direct dependency, as most ${job.VAR} references name: no walk, no allocation
+            }
+        }
         Set<String> seen = new HashSet<>();
         List<String> todo = new ArrayList<>(List.of(job));
         while (!todo.isEmpty()) {

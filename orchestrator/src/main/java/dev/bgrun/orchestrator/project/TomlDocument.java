@@ -60,7 +60,10 @@ final class TomlDocument {
         }
         for (Keyed keyed : keys) {
             Position at = position(keyed.at());
-            table.put(keyed.key(), new RawValue(plain(toml.get(List.of(keyed.key())), table.pathOf(keyed.key()), at), at));
+            Object value = toml.get(List.of(keyed.key()));
+            // Only a table or an array passes its path on; most values are scalars, which need none.
+            String inner = value instanceof TomlTable || value instanceof TomlArray ? table.pathOf(keyed.key()) : null;
+            table.put(keyed.key(), new RawValue(plain(value, inner, at), at));
         }
         return table;
     }
@@ -79,7 +82,9 @@ final class TomlDocument {
             case TomlArray a -> {
                 List<Object> list = new ArrayList<>(a.size());
                 for (int i = 0; i < a.size(); i++) {
-                    list.add(plain(a.get(i), path + "[" + i + "]", position(a.inputPositionOf(i))));
+                    Object element = a.get(i);
+                    String inner = element instanceof TomlTable || element instanceof TomlArray ? path + "[" + i + "]" : null;
+                    list.add(plain(element, inner, position(a.inputPositionOf(i))));
                 }
                 yield list;
             }
