@@ -35,6 +35,10 @@ aot="${jar%.jar}-$stamp.aot"
 # The hello world baseline, compiled once into a temporary directory.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# A private state root with no daemon in it: config check then runs in the client's JVM every time, as it
+# does for a user with no daemon running (with one running, the thin client would hand the command to it,
+# and a daemon of another build in the default root would be replaced).
+export BGRUN_HOME="$tmp/home"
 cat >"$tmp/Hello.java" <<'EOF'
 public class Hello {
     public static void main(String[] args) {

@@ -8,7 +8,6 @@ import dev.bgrun.orchestrator.state.StateRoot;
 
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,6 +22,8 @@ public final class BgrunClient {
     /** Commands that work without a daemon: with none running, they run in this JVM rather than start one. */
     private static final Set<String> WITHOUT_DAEMON = Set.of("config", "schema", "capabilities", "examples", "skill",
             "completions", "doctor", "help", "daemon");
+    /** Always runs here: it reads the user's project file, and a huge one must not grow the daemon's heap. */
+    private static final String CONFIG = "config";
     private static final Duration OLD_DAEMON_EXIT = Duration.ofSeconds(30);
 
     private BgrunClient() {
@@ -42,6 +43,9 @@ public final class BgrunClient {
     }
 
     private static int run(String[] args, Map<String, String> env) {
+        if (CONFIG.equals(commandWord(args))) {
+            return dev.bgrun.cli.Main.runHere(args); // the user's file, read on the user's side, daemon or not
+        }
         StateRoot root = StateRoot.fromEnvironment(env);
         SocketChannel channel = DaemonSocket.tryConnect(root);
         if (channel == null) {
@@ -73,22 +77,31 @@ public final class BgrunClient {
 
     /** Whether the arguments name a command that needs no daemon (or only ask for help or the version). */
     static boolean runsWithoutDaemon(String[] args) {
-        List<String> words = List.of(args);
-        String command = null;
-        for (int i = 0; i < words.size(); i++) {
-            String arg = words.get(i);
+        for (String arg : args) {
             if (arg.equals("--")) {
                 break;
             }
             if (arg.equals("--help") || arg.equals("-h") || arg.equals("--version") || arg.equals("-V")) {
                 return true; // help and the version are the same here, and the parser decides what they mean
             }
+        }
+        String command = commandWord(args);
+        return command == null || WITHOUT_DAEMON.contains(command); // no command: the usage
+    }
+
+    /** The first word that is not an option (skipping -f's file), or null. */
+    private static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return null;
+            }
             if (arg.equals("-f") || arg.equals("--file")) {
                 i++;
-            } else if (command == null && !arg.startsWith("-")) {
-                command = arg;
+            } else if (!arg.startsWith("-")) {
+                return arg;
             }
         }
-        return command == null || WITHOUT_DAEMON.contains(command); // no command: the usage
+        return null;
     }
 }

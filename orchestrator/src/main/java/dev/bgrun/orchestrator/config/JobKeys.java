@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,10 +162,21 @@ public final class JobKeys {
             Duration.ofSeconds(5), "How long to wait after stop-signal before KILL.", "\"10s\"", EXTENSION, DEFAULTABLE);
 
     private static final Map<String, SpecKey<?>> BY_NAME = new LinkedHashMap<>();
+    /** The keys of each trait, listed once: every job of a file asks for them. */
+    private static final Map<Trait, List<SpecKey<?>>> BY_TRAIT = new EnumMap<>(Trait.class);
 
     static {
         for (SpecKey<?> key : ALL) {
             BY_NAME.put(key.name(), key);
+        }
+        for (Trait trait : Trait.values()) {
+            List<SpecKey<?>> keys = new ArrayList<>();
+            for (SpecKey<?> key : ALL) {
+                if (key.has(trait)) {
+                    keys.add(key);
+                }
+            }
+            BY_TRAIT.put(trait, List.copyOf(keys));
         }
     }
 
@@ -174,6 +186,11 @@ public final class JobKeys {
     /** Every key, in documentation order. */
     public static List<SpecKey<?>> all() {
         return Collections.unmodifiableList(ALL);
+    }
+
+    /** The keys with that trait, in documentation order. */
+    public static List<SpecKey<?>> withTrait(Trait trait) {
+        return BY_TRAIT.get(trait);
     }
 
     /** The key of that name, or null. */

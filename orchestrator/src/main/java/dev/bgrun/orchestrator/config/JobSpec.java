@@ -22,10 +22,22 @@ public final class JobSpec {
     private final Map<SpecKey<?>, Source> sources;
 
     public JobSpec(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources) {
+        this(name, position, Collections.unmodifiableMap(new LinkedHashMap<>(values)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(sources)), true);
+    }
+
+    /** A spec over maps the caller made for it alone and will not change: no copies (one spec per job of a file). */
+    static JobSpec owning(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources) {
+        return new JobSpec(name, position, Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources), true);
+    }
+
+    /** Takes maps that are already private copies. */
+    private JobSpec(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources,
+                    boolean copied) {
         this.name = name;
         this.position = position;
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        this.values = values;
+        this.sources = sources;
     }
 
     public String name() {
@@ -61,7 +73,7 @@ public final class JobSpec {
     public <T> JobSpec with(SpecKey<T> key, T value) {
         Map<SpecKey<?>, Object> v = new LinkedHashMap<>(values);
         v.put(key, value);
-        return new JobSpec(name, position, v, sources);
+        return new JobSpec(name, position, Collections.unmodifiableMap(v), sources, true);
     }
 
     public Command cmd() {
@@ -99,12 +111,12 @@ public final class JobSpec {
 
     /** The readiness keys the job sets. */
     public List<SpecKey<?>> readinessRules() {
-        return JobKeys.all().stream().filter(k -> k.has(SpecKey.Trait.READINESS) && isSet(k)).toList();
+        return JobKeys.withTrait(SpecKey.Trait.READINESS).stream().filter(this::isSet).toList();
     }
 
     /** The health probes the job sets. */
     public List<SpecKey<?>> healthChecks() {
-        return JobKeys.all().stream().filter(k -> k.has(SpecKey.Trait.HEALTH) && isSet(k)).toList();
+        return JobKeys.withTrait(SpecKey.Trait.HEALTH).stream().filter(this::isSet).toList();
     }
 
     /** The variables the job defines for {@code ${...}} references: its env names and allocated ports. */

@@ -52,12 +52,12 @@ public final class JobSpecReader {
             }
         }
         mergeEnv(defaults, table, values);
-        for (SpecKey<?> key : JobKeys.all()) {
-            if (key.has(SpecKey.Trait.REQUIRED) && !table.has(key.name())) {
+        for (SpecKey<?> key : JobKeys.withTrait(SpecKey.Trait.REQUIRED)) {
+            if (!table.has(key.name())) {
                 problems.add(table.position(), table.path(), "missing required key \"" + key.name() + "\"");
             }
         }
-        JobSpec spec = new JobSpec(jobName, table.position(), values, sources);
+        JobSpec spec = JobSpec.owning(jobName, table.position(), values, sources);
         if (problems.size() == before) {
             // On a partly read spec, missing values would look like contradictions that are not there.
             checkContradictions(spec, table);

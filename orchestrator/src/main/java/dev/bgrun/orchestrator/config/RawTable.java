@@ -10,8 +10,6 @@ import java.util.Set;
  * the TOML project file and a JSON job spec are read into, so that one reader checks both.
  */
 public final class RawTable {
-    /** A key TOML writes without quotes; compiled once (every key of a large file is looked at). */
-    private static final java.util.regex.Pattern BARE_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
     private final String path;
     private final Position position;
     private final Map<String, RawValue> entries = new LinkedHashMap<>();
@@ -47,8 +45,25 @@ public final class RawTable {
 
     /** The dotted path of one of this table's keys, quoting the key when it needs it. */
     public String pathOf(String key) {
-        String part = BARE_KEY.matcher(key).matches() ? key : "\"" + key + "\"";
+        String part = bare(key) ? key : "\"" + key + "\"";
         return path.isEmpty() ? part : path + "." + part;
+    }
+
+    /**
+     * Whether TOML writes the key without quotes ({@code [A-Za-z0-9_-]+}). A loop, not a regex: it runs for
+     * every key of a file, and a regex match costs several times more in a short-lived JVM.
+     */
+    private static boolean bare(String key) {
+        if (key.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int size() {

@@ -8,7 +8,6 @@ import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
 import org.jgrapht.alg.shortestpath.BFSShortestPath;
 import org.jgrapht.graph.EdgeReversedGraph;
 import org.jgrapht.graph.builder.GraphTypeBuilder;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +22,12 @@ import java.util.Set;
 
 /**
  * The jobs of a project and their {@code after} edges. An edge runs from a dependency to its dependent, the
- * direction in which jobs start; stopping runs the other way. Built on jgrapht.
+ * direction in which jobs start; stopping runs the other way.
+ *
+ * <p>The edges are kept in plain lists per job, indexed by file order: loading a 10,000-job file walks them
+ * several times, and a general graph (jgrapht's, with a hash lookup per edge endpoint) cost a few hundred
+ * milliseconds there in the CLI's C1-only JVM. jgrapht is still what names cycles (strongly connected sets,
+ * shortest paths), built only when a topological pass has found that there is one.
  */
 public final class JobGraph {
 
@@ -31,39 +35,63 @@ public final class JobGraph {
     public record Edge(String dependency, String dependent, Condition condition) {
     }
 
-    private final Graph<String, Edge> graph;
     private final List<String> order;
-    /** Each job's place in file order: sorting by it is linear-ish, where order.indexOf was quadratic. */
-    private final Map<String, Integer> position = new HashMap<>();
-    private final Comparator<String> inOrder = Comparator.comparingInt(position::get);
+    /** Each job's place in file order. */
+    private final Map<String, Integer> position;
+    /** Per job (by place): the edges into it, in the file order of their dependencies. */
+    private final List<List<Edge>> incoming;
+    /** Per job (by place): the edges out of it, in the file order of their dependents. */
+    private final List<List<Edge>> outgoing;
+    private final Comparator<String> inOrder;
+    /** The start layers of the whole graph, computed once; null until asked for. */
+    private List<List<String>> layers;
+    /** Whether a topological pass found a cycle; null until one has run. */
+    private Boolean cyclic;
 
-    private JobGraph(Graph<String, Edge> graph, List<String> order) {
-        this.graph = graph;
+    private JobGraph(List<String> order, Map<String, Integer> position, List<List<Edge>> incoming,
+                     List<List<Edge>> outgoing) {
         this.order = order;
-        for (int i = 0; i < order.size(); i++) {
-            position.put(order.get(i), i);
-        }
+        this.position = position;
+        this.incoming = incoming;
+        this.outgoing = outgoing;
+        this.inOrder = Comparator.comparingInt(position::get);
     }
 
     /**
      * The graph of these jobs (in file order). Edges to jobs that are not in the map are left out: the
-     * project validator reports them.
+     * project validator reports them. A dependency named twice is one edge, the first.
      */
     public static JobGraph of(Map<String, JobSpec> jobs) {
-        Graph<String, Edge> graph = GraphTypeBuilder.<String, Edge>directed()
-                .allowingSelfLoops(true).allowingMultipleEdges(false).weighted(false)
-                .edgeClass(Edge.class).buildGraph();
-        jobs.keySet().forEach(graph::addVertex);
-        for (JobSpec spec : jobs.values()) {
-            for (Dependency d : spec.after()) {
-                if (graph.containsVertex(d.job())) {
-                    JobSpec target = jobs.get(d.job());
-                    Condition condition = d.settled(target.oneshot()).condition();
-                    graph.addEdge(d.job(), spec.name(), new Edge(d.job(), spec.name(), condition));
-                }
-            }
+        List<String> order = List.copyOf(jobs.keySet());
+        Map<String, Integer> position = HashMap.newHashMap(order.size());
+        List<List<Edge>> incoming = new ArrayList<>(order.size());
+        List<List<Edge>> outgoing = new ArrayList<>(order.size());
+        for (int i = 0; i < order.size(); i++) {
+            position.put(order.get(i), i);
+            incoming.add(new ArrayList<>(0));
+            outgoing.add(new ArrayList<>(0));
         }
-        return new JobGraph(graph, List.copyOf(jobs.keySet()));
+        for (JobSpec spec : jobs.values()) {
+            List<Dependency> after = spec.after();
+            if (after.isEmpty()) {
+                continue;
+            }
+            int dependent = position.get(spec.name());
+            Set<String> seen = after.size() > 1 ? new HashSet<>() : null;
+            for (Dependency d : after) {
+                Integer dependency = position.get(d.job());
+                if (dependency == null || seen != null && !seen.add(d.job())) {
+                    continue;
+                }
+                Condition condition = d.settled(jobs.get(d.job()).oneshot()).condition();
+                Edge edge = new Edge(d.job(), spec.name(), condition);
+                incoming.get(dependent).add(edge);
+                // Dependents are visited in file order, so each outgoing list is built sorted.
+                outgoing.get(dependency).add(edge);
+            }
+            incoming.get(dependent).sort(Comparator.comparingInt(e -> position.get(e.dependency())));
+        }
+        return new JobGraph(order, position, incoming, outgoing);
     }
 
     public List<String> jobs() {
@@ -71,21 +99,27 @@ public final class JobGraph {
     }
 
     public List<Edge> edges() {
-        List<Edge> edges = new ArrayList<>(graph.edgeSet());
-        edges.sort(Comparator.comparing(Edge::dependent, inOrder).thenComparing(Edge::dependency, inOrder));
+        List<Edge> edges = new ArrayList<>();
+        incoming.forEach(edges::addAll);
         return edges;
     }
 
     /** The edges into a job: what it waits for. */
     public List<Edge> dependenciesOf(String job) {
-        return graph.incomingEdgesOf(job).stream()
-                .sorted(Comparator.comparing(Edge::dependency, inOrder)).toList();
+        return List.copyOf(incoming.get(place(job)));
     }
 
     /** The edges out of a job: who waits for it. */
     public List<Edge> dependentsOf(String job) {
-        return graph.outgoingEdgesOf(job).stream()
-                .sorted(Comparator.comparing(Edge::dependent, inOrder)).toList();
+        return List.copyOf(outgoing.get(place(job)));
+    }
+
+    private int place(String job) {
+        Integer place = position.get(job);
+        if (place == null) {
+            throw new IllegalArgumentException("no job \"" + job + "\" in the graph");
+        }
+        return place;
     }
 
     /**
@@ -93,19 +127,45 @@ public final class JobGraph {
      * server, which waits for db). One shortest cycle is named per strongly connected set of jobs.
      */
     public List<List<String>> cycles() {
+        if (!cyclic()) {
+            return List.of();
+        }
+        Graph<String, Edge> graph = jgrapht();
         List<List<String>> cycles = new ArrayList<>();
         for (Set<String> component : new KosarajuStrongConnectivityInspector<>(graph).stronglyConnectedSets()) {
             String first = component.stream().min(inOrder).orElseThrow();
             if (component.size() == 1 && !graph.containsEdge(first, first)) {
                 continue;
             }
-            cycles.add(shortestCycleThrough(first));
+            cycles.add(shortestCycleThrough(graph, first));
         }
         cycles.sort(Comparator.comparing(List::getFirst, inOrder));
         return cycles;
     }
 
-    private List<String> shortestCycleThrough(String job) {
+    /** Whether some job waits for itself, directly or through others: a topological pass that cannot finish. */
+    private boolean cyclic() {
+        if (cyclic == null) {
+            List<List<String>> all = layersOf(null);
+            cyclic = all == null;
+            layers = all;
+        }
+        return cyclic;
+    }
+
+    /** The graph as jgrapht's, for the search of cycles; edges added in the order the file lists them. */
+    private Graph<String, Edge> jgrapht() {
+        Graph<String, Edge> graph = GraphTypeBuilder.<String, Edge>directed()
+                .allowingSelfLoops(true).allowingMultipleEdges(false).weighted(false)
+                .edgeClass(Edge.class).buildGraph();
+        order.forEach(graph::addVertex);
+        for (List<Edge> edges : incoming) {
+            edges.forEach(e -> graph.addEdge(e.dependency(), e.dependent(), e));
+        }
+        return graph;
+    }
+
+    private static List<String> shortestCycleThrough(Graph<String, Edge> graph, String job) {
         if (graph.containsEdge(job, job)) {
             return List.of(job, job);
         }
@@ -129,10 +189,15 @@ public final class JobGraph {
      * of it: a direct dependency is found at once, not after walking a long chain of ancestors.
      */
     public boolean dependsOn(String job, String other) {
+        for (Edge e : incoming.get(place(job))) {
+            if (e.dependency().equals(other)) {
+                return true; // a direct dependency, as most ${job.VAR} references name: no walk, no allocation
+            }
+        }
         Set<String> seen = new HashSet<>();
         List<String> todo = new ArrayList<>(List.of(job));
         while (!todo.isEmpty()) {
-            for (Edge e : graph.incomingEdgesOf(todo.removeLast())) {
+            for (Edge e : incoming.get(place(todo.removeLast()))) {
                 if (e.dependency().equals(other)) {
                     return true;
                 }
@@ -149,7 +214,7 @@ public final class JobGraph {
         Set<String> seen = new LinkedHashSet<>();
         List<String> todo = new ArrayList<>(List.of(job));
         while (!todo.isEmpty()) {
-            for (Edge e : graph.incomingEdgesOf(todo.removeLast())) {
+            for (Edge e : incoming.get(place(todo.removeLast()))) {
                 if (seen.add(e.dependency())) {
                     todo.add(e.dependency());
                 }
@@ -172,46 +237,95 @@ public final class JobGraph {
      * start in parallel. Only for an acyclic graph.
      */
     public List<List<String>> layers() {
-        return layers(graph.vertexSet());
+        if (cyclic()) {
+            throw new IllegalStateException("the job graph has a cycle: it has no start layers");
+        }
+        return layers;
     }
 
     /** The start layers of a subset of the jobs; edges to jobs outside it are ignored. */
     public List<List<String>> layers(Collection<String> subset) {
-        Set<String> members = Set.copyOf(subset);
-        Map<String, Integer> depth = new HashMap<>();
-        var topological = new TopologicalOrderIterator<>(graph, inOrder);
-        while (topological.hasNext()) {
-            String job = topological.next();
-            if (!members.contains(job)) {
-                continue;
-            }
-            int d = 0;
-            for (Edge e : graph.incomingEdgesOf(job)) {
-                if (members.contains(e.dependency())) {
-                    d = Math.max(d, depth.get(e.dependency()) + 1);
+        List<List<String>> subsetLayers = layersOf(subset);
+        if (subsetLayers == null) {
+            throw new IllegalStateException("these jobs wait for each other in a cycle: they have no start layers");
+        }
+        return subsetLayers;
+    }
+
+    /**
+     * The start layers of the jobs in {@code subset} (all when null), or null when they wait for each other
+     * in a cycle. A job's layer is the longest chain of waits below it (Kahn's topological sort), and each
+     * layer lists its jobs in file order.
+     */
+    private List<List<String>> layersOf(Collection<String> subset) {
+        int n = order.size();
+        boolean[] member = new boolean[n];
+        int members = 0;
+        if (subset == null) {
+            java.util.Arrays.fill(member, true);
+            members = n;
+        } else {
+            for (String job : subset) {
+                Integer place = position.get(job);
+                if (place != null && !member[place]) {
+                    member[place] = true;
+                    members++;
                 }
             }
-            depth.put(job, d);
         }
-        List<List<String>> layers = new ArrayList<>();
-        for (String job : order) {
-            if (!depth.containsKey(job)) {
+        int[] waitingFor = new int[n];
+        int[] depth = new int[n];
+        int[] queue = new int[members];
+        int tail = 0;
+        for (int i = 0; i < n; i++) {
+            if (!member[i]) {
                 continue;
             }
-            int d = depth.get(job);
-            while (layers.size() <= d) {
-                layers.add(new ArrayList<>());
+            for (Edge e : incoming.get(i)) {
+                if (member[position.get(e.dependency())]) {
+                    waitingFor[i]++;
+                }
             }
-            layers.get(d).add(job);
+            if (waitingFor[i] == 0) {
+                queue[tail++] = i;
+            }
         }
-        return layers.stream().map(List::copyOf).toList();
+        int maxDepth = -1;
+        for (int head = 0; head < tail; head++) {
+            int job = queue[head];
+            maxDepth = Math.max(maxDepth, depth[job]);
+            for (Edge e : outgoing.get(job)) {
+                int dependent = position.get(e.dependent());
+                if (member[dependent]) {
+                    depth[dependent] = Math.max(depth[dependent], depth[job] + 1);
+                    if (--waitingFor[dependent] == 0) {
+                        queue[tail++] = dependent;
+                    }
+                }
+            }
+        }
+        if (tail < members) {
+            return null;
+        }
+        List<List<String>> byDepth = new ArrayList<>(maxDepth + 1);
+        for (int d = 0; d <= maxDepth; d++) {
+            byDepth.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            if (member[i]) {
+                byDepth.get(depth[i]).add(order.get(i));
+            }
+        }
+        List<List<String>> result = new ArrayList<>(byDepth.size());
+        byDepth.forEach(layer -> result.add(List.copyOf(layer)));
+        return List.copyOf(result);
     }
 
     /** The order to stop a subset in: dependents before their dependencies (start layers reversed). */
     public List<List<String>> stopLayers(Collection<String> subset) {
-        List<List<String>> layers = new ArrayList<>(layers(subset));
-        Collections.reverse(layers);
-        return List.copyOf(layers);
+        List<List<String>> stop = new ArrayList<>(layers(subset));
+        Collections.reverse(stop);
+        return List.copyOf(stop);
     }
 
     private Set<String> inFileOrder(Set<String> jobs) {

@@ -1,5 +1,6 @@
 package dev.bgrun.orchestrator.project;
 
+import dev.bgrun.orchestrator.config.Dependency;
 import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobNames;
 import dev.bgrun.orchestrator.config.JobSpec;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,8 +105,18 @@ public final class ProjectLoader {
     /** Each after edge with its default condition made explicit (completed for a oneshot dependency). */
     private static Map<String, JobSpec> settleConditions(Map<String, JobSpec> jobs) {
         Map<String, JobSpec> settled = new LinkedHashMap<>();
-        jobs.forEach((name, spec) -> settled.put(name, spec.with(JobKeys.AFTER, spec.after().stream()
-                .map(d -> d.settled(jobs.get(d.job()).oneshot())).toList())));
+        jobs.forEach((name, spec) -> {
+            List<Dependency> after = spec.after();
+            if (after.isEmpty()) {
+                settled.put(name, spec); // nothing to settle: no copy of the spec
+                return;
+            }
+            List<Dependency> explicit = new ArrayList<>(after.size());
+            for (Dependency d : after) {
+                explicit.add(d.settled(jobs.get(d.job()).oneshot()));
+            }
+            settled.put(name, spec.with(JobKeys.AFTER, List.copyOf(explicit)));
+        });
         return settled;
     }
 

@@ -64,22 +64,25 @@ final class ProjectValidator {
     }
 
     private void checkAfter(JobSpec job) {
-        String key = tables.get(job.name()).pathOf(JobKeys.AFTER.name());
         for (Dependency d : job.after()) {
             JobSpec target = jobs.get(d.job());
             if (target == null) {
-                problems.add(d.position(), key, "unknown job \"" + d.job() + "\"",
+                problems.add(d.position(), afterPath(job), "unknown job \"" + d.job() + "\"",
                         Suggestions.nearest(d.job(), jobs.keySet()));
             } else if (target.oneshot() && d.condition() == Condition.READY) {
-                problems.add(d.position(), key, "\"" + d.job() + "\" is a oneshot job and is never ready; "
+                problems.add(d.position(), afterPath(job), "\"" + d.job() + "\" is a oneshot job and is never ready; "
                         + "wait for \"completed\" (exit 0) or \"exited\" instead", "completed");
             }
         }
     }
 
+    private String afterPath(JobSpec job) {
+        return tables.get(job.name()).pathOf(JobKeys.AFTER.name());
+    }
+
     private void checkReferences(JobSpec job, JobGraph graph) {
-        for (SpecKey<?> key : JobKeys.all()) {
-            if (!key.has(SpecKey.Trait.INTERPOLATED) || !job.isSet(key)) {
+        for (SpecKey<?> key : JobKeys.withTrait(SpecKey.Trait.INTERPOLATED)) {
+            if (!job.isSet(key)) {
                 continue;
             }
             for (String text : texts(job.get(key))) {
@@ -93,9 +96,12 @@ final class ProjectValidator {
     }
 
     private void checkReference(JobSpec job, SpecKey<?> key, Interpolation.Ref ref, JobGraph graph) {
+        JobSpec target = jobs.get(ref.job());
+        if (target != null && graph.dependsOn(job.name(), ref.job()) && target.variables().contains(ref.variable())) {
+            return; // the usual case, told without building a message's parts
+        }
         Position at = positionOf(job.name(), key);
         String path = tables.get(job.name()).pathOf(key.name());
-        JobSpec target = jobs.get(ref.job());
         if (target == null) {
             problems.add(at, path, ref.text() + " refers to unknown job \"" + ref.job() + "\"",
                     Suggestions.nearest(ref.job(), jobs.keySet()));

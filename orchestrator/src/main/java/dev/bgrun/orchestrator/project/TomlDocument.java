@@ -46,14 +46,35 @@ final class TomlDocument {
 
     private static RawTable table(TomlTable toml, String path, Position position) {
         RawTable table = new RawTable(path, position);
-        List<String> keys = new ArrayList<>(toml.keySet());
-        keys.sort(Comparator.comparingInt((String k) -> line(toml, k)).thenComparingInt(k -> column(toml, k)));
-        for (String key : keys) {
-            Position at = position(toml.inputPositionOf(List.of(key)));
-            table.put(key, new RawValue(plain(toml.get(List.of(key)), table.pathOf(key), at), at));
+        // Each key's position is looked up once, and the keys sorted only when tomlj did not keep them in
+        // document order (as it does for most tables): a large file has thousands of keys here.
+        List<Keyed> keys = new ArrayList<>(toml.size());
+        boolean inOrder = true;
+        for (String key : toml.keySet()) {
+            Keyed keyed = new Keyed(key, toml.inputPositionOf(List.of(key)));
+            inOrder &= keys.isEmpty() || IN_DOCUMENT_ORDER.compare(keys.getLast(), keyed) <= 0;
+            keys.add(keyed);
+        }
+        if (!inOrder) {
+            keys.sort(IN_DOCUMENT_ORDER);
+        }
+        for (Keyed keyed : keys) {
+            Position at = position(keyed.at());
+            Object value = toml.get(List.of(keyed.key()));
+            // Only a table or an array passes its path on; most values are scalars, which need none.
+            String inner = value instanceof TomlTable || value instanceof TomlArray ? table.pathOf(keyed.key()) : null;
+            table.put(keyed.key(), new RawValue(plain(value, inner, at), at));
         }
         return table;
     }
+
+    /** A key of a table with where it was written (null when tomlj does not know). */
+    private record Keyed(String key, TomlPosition at) {
+    }
+
+    private static final Comparator<Keyed> IN_DOCUMENT_ORDER = Comparator
+            .comparingInt((Keyed k) -> k.at() == null ? Integer.MAX_VALUE : k.at().line())
+            .thenComparingInt(k -> k.at() == null ? Integer.MAX_VALUE : k.at().column());
 
     private static Object plain(Object value, String path, Position position) {
         return switch (value) {
@@ -61,22 +82,14 @@ final class TomlDocument {
             case TomlArray a -> {
                 List<Object> list = new ArrayList<>(a.size());
                 for (int i = 0; i < a.size(); i++) {
-                    list.add(plain(a.get(i), path + "[" + i + "]", position(a.inputPositionOf(i))));
+                    Object element = a.get(i);
+                    String inner = element instanceof TomlTable || element instanceof TomlArray ? path + "[" + i + "]" : null;
+                    list.add(plain(element, inner, position(a.inputPositionOf(i))));
                 }
                 yield list;
             }
             default -> value;
         };
-    }
-
-    private static int line(TomlTable toml, String key) {
-        TomlPosition p = toml.inputPositionOf(List.of(key));
-        return p == null ? Integer.MAX_VALUE : p.line();
-    }
-
-    private static int column(TomlTable toml, String key) {
-        TomlPosition p = toml.inputPositionOf(List.of(key));
-        return p == null ? Integer.MAX_VALUE : p.column();
     }
 
     private static Position position(TomlPosition p) {
