@@ -34,7 +34,11 @@ public final class EventLog implements AutoCloseable {
     private final Path file;
     private final Path older;
     private final Consumer<String> log;
-    private final ArrayDeque<Map<String, Object>> recent = new ArrayDeque<>();
+    /**
+     * The latest events as the JSON lines written for them, read back when asked for: a line is about a third
+     * of the memory of its map, and the daemon keeps 10,000 of them whatever it does.
+     */
+    private final ArrayDeque<Kept> recent = new ArrayDeque<>();
     private final List<Consumer<Map<String, Object>>> listeners = new CopyOnWriteArrayList<>();
     private long lastId;
     private long fileBytes;
@@ -46,7 +50,7 @@ public final class EventLog implements AutoCloseable {
         this.log = log;
         for (Path f : List.of(older, file)) {
             for (Map<String, Object> event : read(f)) {
-                remember(event);
+                remember(event, Json.write(event));
                 lastId = Math.max(lastId, ((Number) event.get("id")).longValue());
             }
         }
@@ -65,8 +69,9 @@ public final class EventLog implements AutoCloseable {
         event.put("at", Instant.now().toString());
         event.put("type", type.keyword());
         event.putAll(fields);
-        write(event);
-        remember(event);
+        String json = Json.write(event);
+        write(event, json);
+        remember(event, json);
         for (Consumer<Map<String, Object>> listener : listeners) {
             listener.accept(event); // under the lock: every listener sees events in id order
         }
@@ -79,11 +84,47 @@ public final class EventLog implements AutoCloseable {
     }
 
     /** Events after {@code cursor}, oldest first, at most {@code max}. */
-    public synchronized List<Map<String, Object>> since(long cursor, int max) {
+    public List<Map<String, Object>> since(long cursor, int max) {
+        return after(cursor, max, false);
+    }
+
+    /**
+     * Events after {@code cursor} from memory only, oldest first, at most {@code max}; null when some of them
+     * have already left memory (a follower that fell that far behind is told so rather than read the files).
+     */
+    public List<Map<String, Object>> recent(long cursor, int max) {
+        return after(cursor, max, true);
+    }
+
+    private List<Map<String, Object>> after(long cursor, int max, boolean memoryOnly) {
+        List<Kept> kept = new ArrayList<>();
+        synchronized (this) {
+            boolean inMemory = recent.isEmpty() ? cursor >= lastId : recent.peekFirst().id() <= cursor + 1;
+            if (!inMemory && memoryOnly) {
+                return null;
+            }
+            if (!inMemory && !recent.isEmpty()) {
+                return fromFiles(cursor, max);
+            }
+            for (Kept event : recent) {
+                if (event.id() > cursor) {
+                    kept.add(event);
+                    if (kept.size() >= max) {
+                        break;
+                    }
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>(kept.size());
+        for (Kept event : kept) {
+            out.add(Json.readObject(event.json())); // outside the lock: appends do not wait for a reader
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> fromFiles(long cursor, int max) {
         List<Map<String, Object>> out = new ArrayList<>();
-        boolean inMemory = !recent.isEmpty() && ((Number) recent.peekFirst().get("id")).longValue() <= cursor + 1;
-        Iterable<Map<String, Object>> source = inMemory || recent.isEmpty() ? recent : readBoth();
-        for (Map<String, Object> event : source) {
+        for (Map<String, Object> event : readBoth()) {
             if (((Number) event.get("id")).longValue() > cursor) {
                 out.add(event);
                 if (out.size() >= max) {
@@ -92,17 +133,6 @@ public final class EventLog implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /**
-     * Events after {@code cursor} from memory only, oldest first, at most {@code max}; null when some of them
-     * have already left memory (a follower that fell that far behind is told so rather than read the files).
-     */
-    public synchronized List<Map<String, Object>> recent(long cursor, int max) {
-        if (cursor < lastId && (recent.isEmpty() || ((Number) recent.peekFirst().get("id")).longValue() > cursor + 1)) {
-            return null;
-        }
-        return since(cursor, max);
     }
 
     /** Hears every event appended from now on, in order (called with the log's lock held: only queue it). */
@@ -114,8 +144,11 @@ public final class EventLog implements AutoCloseable {
         listeners.remove(listener);
     }
 
-    private void remember(Map<String, Object> event) {
-        recent.addLast(event);
+    private record Kept(long id, String json) {
+    }
+
+    private void remember(Map<String, Object> event, String json) {
+        recent.addLast(new Kept(((Number) event.get("id")).longValue(), json));
         if (recent.size() > KEPT_IN_MEMORY) {
             recent.removeFirst();
         }
@@ -146,7 +179,7 @@ public final class EventLog implements AutoCloseable {
         return events;
     }
 
-    private void write(Map<String, Object> event) {
+    private void write(Map<String, Object> event, String json) {
         try {
             if (out == null) {
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -156,7 +189,7 @@ public final class EventLog implements AutoCloseable {
                     fileBytes++;
                 }
             }
-            String line = Json.write(event) + "\n";
+            String line = json + "\n";
             out.write(line);
             out.flush();
             fileBytes += line.length();

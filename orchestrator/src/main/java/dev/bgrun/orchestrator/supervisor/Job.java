@@ -60,7 +60,7 @@ public final class Job implements JobView {
     boolean legacyWrapper;
     /** For a blocked job: the root cause, the job whose condition can no longer hold ({job, state, reason}). */
     Map<String, Object> blockedBy;
-    final List<Map<String, Object>> transitions = new ArrayList<>();
+    final List<Step> transitions = new ArrayList<>();
     /** Where transitions are published; set by the supervisor that owns the job. */
     TransitionBus bus;
 
@@ -72,23 +72,26 @@ public final class Job implements JobView {
         Map<String, String> baseEnv, Instant createdAt) {
         this.id = id;
         this.name = name;
-        this.workspace = workspace;
+        this.workspace = SharedValues.string(workspace);
         this.specJson = Map.copyOf(specJson);
         this.spec = JsonSpecs.read(name, specJson, "job " + name);
-        this.projectFile = projectFile;
-        this.cwd = cwd;
-        this.baseEnv = Map.copyOf(baseEnv);
+        this.projectFile = SharedValues.string(projectFile);
+        this.cwd = SharedValues.string(cwd);
+        this.baseEnv = SharedValues.environment(baseEnv);
         this.createdAt = createdAt;
     }
 
     /**
      * The immutable facts of a job at one moment. A reader that needs several facts to agree (the scheduler
-     * deciding an edge) reads them from one snapshot.
+     * deciding an edge) reads them from one snapshot. It keeps the facts only: the maps {@link #view},
+     * {@link #env} and {@link #record} are made when asked for, since a daemon holds a snapshot for every job it
+     * knows (ended ones too) and those maps, made at every transition, were most of a job's memory.
      */
     public record Snapshot(Job job, JobState state, String reason, int incarnation, int restarts, Integer exitCode,
-                           Long pid, boolean spawned, Map<String, Object> blockedBy, Map<String, Integer> ports,
-                           Map<String, Object> view, Map<String, String> env, List<Map<String, Object>> transitions,
-                           Map<String, Object> record) implements JobView {
+                           Long pid, String signal, Instant startedAt, Instant readyAt, Instant endedAt,
+                           Map<String, Object> blockedBy, Map<String, Integer> ports, Map<String, String> setEnv,
+                           Long pidStart, Long shimPid, Long shimStart, boolean stopRequested,
+                           List<Step> steps) implements JobView {
         @Override
         public String id() {
             return job.id;
@@ -107,6 +110,96 @@ public final class Job implements JobView {
         @Override
         public JobSpec spec() {
             return job.spec;
+        }
+
+        @Override
+        public boolean spawned() {
+            return startedAt != null;
+        }
+
+        /** The public view of the job, as list and status print it (a new map, the caller's to change). */
+        public Map<String, Object> view() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", job.id);
+            m.put("name", job.name);
+            m.put("workspace", job.workspace);
+            m.put("state", state == null ? null : state.keyword());
+            m.put("reason", reason);
+            m.put("cmd", job.specJson.get("cmd"));
+            m.put("pid", pid);
+            m.put("pgid", pid);
+            m.put("incarnation", incarnation);
+            m.put("restart_count", restarts);
+            m.put("exit_code", exitCode);
+            m.put("signal", signal);
+            m.put("created_at", str(job.createdAt));
+            m.put("started_at", str(startedAt));
+            m.put("ready_at", str(readyAt));
+            m.put("ended_at", str(endedAt));
+            m.put("ports", ports);
+            if (blockedBy != null) {
+                m.put("blocked_by", blockedBy);
+            }
+            m.put("tags", job.specJson.getOrDefault("tags", List.of()));
+            m.put("cwd", job.cwd);
+            m.put("project", job.projectFile);
+            return m;
+        }
+
+        /** The variables bgrun itself set for the job (its env keys and allocated ports), not the inherited ones. */
+        public Map<String, String> env() {
+            if (!setEnv.isEmpty()) {
+                return new LinkedHashMap<>(setEnv);
+            }
+            Map<String, String> shown = new LinkedHashMap<>(job.spec.env());
+            ports.forEach((k, v) -> shown.put(k, v.toString()));
+            return shown;
+        }
+
+        /** What {@code job.json} holds: the view, the definition and what recovery needs. */
+        public Map<String, Object> record() {
+            Map<String, Object> record = view();
+            record.put("spec", job.specJson);
+            record.put("base_env", job.baseEnv);
+            record.put("set_env", new LinkedHashMap<>(setEnv));
+            record.put("pid_start", pidStart);
+            record.put("shim_pid", shimPid);
+            record.put("shim_start", shimStart);
+            record.put("stop_requested", stopRequested);
+            record.put("transitions", transitions());
+            return record;
+        }
+
+        /** The recorded transitions as JSON objects, oldest first. */
+        public List<Map<String, Object>> transitions() {
+            return steps.stream().map(Step::toJson).toList();
+        }
+    }
+
+    /**
+     * One recorded transition. Kept as these few fields rather than as its JSON object (about 60 bytes
+     * rather than 400), since a job keeps up to 50 of them for as long as the daemon knows it.
+     */
+    record Step(Instant at, String from, String to, String reason, int incarnation) {
+        Map<String, Object> toJson() {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("at", at.toString());
+            t.put("from", from);
+            t.put("to", to);
+            t.put("reason", reason);
+            t.put("incarnation", incarnation);
+            return t;
+        }
+
+        /** A transition read back from a record (its states' keywords shared with the other jobs'). */
+        static Step of(Map<String, Object> t) {
+            return new Step(Instant.parse((String) t.get("at")), keyword(t.get("from")), keyword(t.get("to")),
+                    (String) t.get("reason"), ((Number) t.get("incarnation")).intValue());
+        }
+
+        private static String keyword(Object state) {
+            JobState known = state == null ? null : JobState.fromKeyword((String) state);
+            return known != null ? known.keyword() : (String) state;
         }
     }
 
@@ -166,7 +259,7 @@ public final class Job implements JobView {
 
     @Override
     public boolean spawned() {
-        return snapshot.spawned;
+        return snapshot.spawned();
     }
 
     @Override
@@ -181,16 +274,16 @@ public final class Job implements JobView {
     /** The public view of the job, as list and status print it. */
     public Map<String, Object> view(boolean withEnv) {
         Snapshot s = snapshot;
-        Map<String, Object> m = new LinkedHashMap<>(s.view);
+        Map<String, Object> m = s.view();
         if (withEnv) {
-            m.put("env", new LinkedHashMap<>(s.env));
+            m.put("env", s.env());
         }
         return m;
     }
 
     /** The recorded transitions, oldest first. */
     public List<Map<String, Object>> transitions() {
-        return snapshot.transitions;
+        return snapshot.transitions();
     }
 
     /** Blocks until the job's state satisfies {@code until} or the timeout passes; returns the state then. */
@@ -216,13 +309,7 @@ public final class Job implements JobView {
             return false;
         }
         Instant now = Instant.now();
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("at", now.toString());
-        t.put("from", state == null ? null : state.keyword());
-        t.put("to", to.keyword());
-        t.put("reason", why);
-        t.put("incarnation", incarnation);
-        transitions.add(Collections.unmodifiableMap(t));
+        transitions.add(new Step(now, state == null ? null : state.keyword(), to.keyword(), why, incarnation));
         if (transitions.size() > KEPT_TRANSITIONS) {
             transitions.removeFirst();
         }
@@ -240,56 +327,17 @@ public final class Job implements JobView {
 
     /** Makes the facts as they are now the snapshot readers see, and wakes waiters. */
     void publish() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("name", name);
-        m.put("workspace", workspace);
-        m.put("state", state == null ? null : state.keyword());
-        m.put("reason", reason);
-        m.put("cmd", specJson.get("cmd"));
-        m.put("pid", pid);
-        m.put("pgid", pid);
-        m.put("incarnation", incarnation);
-        m.put("restart_count", restarts);
-        m.put("exit_code", exitCode);
-        m.put("signal", signal);
-        m.put("created_at", str(createdAt));
-        m.put("started_at", str(startedAt));
-        m.put("ready_at", str(readyAt));
-        m.put("ended_at", str(endedAt));
-        m.put("ports", Collections.unmodifiableMap(new LinkedHashMap<>(ports)));
-        if (blockedBy != null) {
-            m.put("blocked_by", blockedBy);
-        }
-        m.put("tags", specJson.getOrDefault("tags", List.of()));
-        m.put("cwd", cwd);
-        m.put("project", projectFile);
-        List<Map<String, Object>> history = List.copyOf(transitions);
-        Map<String, Object> record = new LinkedHashMap<>(m);
-        record.put("spec", specJson);
-        record.put("base_env", baseEnv);
-        record.put("set_env", new LinkedHashMap<>(setEnv));
-        record.put("pid_start", pidStart);
-        record.put("shim_pid", shimPid);
-        record.put("shim_start", shimStart);
-        record.put("stop_requested", stopRequested);
-        record.put("transitions", history);
-        snapshot = new Snapshot(this, state, reason, incarnation, restarts, exitCode, pid, startedAt != null,
-                blockedBy, Map.copyOf(ports), Collections.unmodifiableMap(m),
-                Collections.unmodifiableMap(environmentShown()), history, Collections.unmodifiableMap(record));
+        snapshot = new Snapshot(this, state, reason, incarnation, restarts, exitCode, pid, signal, startedAt, readyAt,
+                endedAt, blockedBy, ordered(ports), ordered(setEnv), pidStart, shimPid, shimStart, stopRequested,
+                List.copyOf(transitions));
         synchronized (changed) {
             changed.notifyAll();
         }
     }
 
-    /** The variables bgrun itself set for the job (its env keys and allocated ports), not the inherited ones. */
-    private Map<String, String> environmentShown() {
-        if (!setEnv.isEmpty()) {
-            return new LinkedHashMap<>(setEnv);
-        }
-        Map<String, String> shown = new LinkedHashMap<>(spec.env());
-        ports.forEach((k, v) -> shown.put(k, v.toString()));
-        return shown;
+    /** An unmodifiable copy that keeps the order (Map.copyOf does not); no copy at all when empty, the usual case. */
+    private static <V> Map<String, V> ordered(Map<String, V> m) {
+        return m.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     @SuppressWarnings("unchecked")
@@ -322,7 +370,7 @@ public final class Job implements JobView {
         job.stopRequested = Boolean.TRUE.equals(r.get("stop_requested"));
         job.blockedBy = (Map<String, Object>) r.get("blocked_by");
         for (Map<String, Object> t : (List<Map<String, Object>>) r.getOrDefault("transitions", List.of())) {
-            job.transitions.add(Collections.unmodifiableMap(new LinkedHashMap<>(t)));
+            job.transitions.add(Step.of(t));
         }
         job.publish();
         return job;

@@ -439,6 +439,7 @@ final class JobActor {
     private void couldNotStart(int n, String why) {
         Job j = job;
         settled = n;
+        env = Map.of();
         j.endedAt = Instant.now();
         j.transition(JobState.FAILED, "could not start: " + why);
         persist();
@@ -501,6 +502,7 @@ final class JobActor {
         sv.index(this, n, true); // never throws: a full disk must not keep the job from ending
         settled = n;
         cancelTimers();
+        env = Map.of(); // the incarnation's environment is needed no more; an ended job keeps none of it
         j.endedAt = ended;
         j.exitCode = code == null ? null : code.intValue();
         j.signal = code != null && code > 128 && code <= 128 + Signals.names().size()

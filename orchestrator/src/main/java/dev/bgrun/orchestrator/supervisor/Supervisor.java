@@ -503,11 +503,11 @@ public final class Supervisor implements AutoCloseable {
         out.put("state", now.state().keyword());
         out.put("pid", now.pid());
         Long pid = now.pid();
-        Object startedAt = now.view().get("started_at");
-        Long pidStart = (Long) now.record().get("pid_start");
+        Instant startedAt = now.startedAt();
+        Long pidStart = now.pidStart();
         boolean running = pid != null && now.state().alive() && ProcStat.alive(pid, pidStart == null ? -1 : pidStart);
         out.put("uptime_ms", running && startedAt != null
-                ? Duration.between(Instant.parse((String) startedAt), Instant.now()).toMillis() : null);
+                ? Duration.between(startedAt, Instant.now()).toMillis() : null);
         if (running) {
             out.putAll(TreeStats.measure(pid));
         } else {

@@ -41,4 +41,24 @@ class EventLogTest {
         }
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void theEventsKeptInMemoryReadBackAsAppendedAndOlderOnesFromTheFiles() throws IOException {
+        try (EventLog log = new EventLog(dir, m -> { })) {
+            int total = EventLog.KEPT_IN_MEMORY + 5;
+            for (int i = 1; i <= total; i++) {
+                log.append(EventType.TRANSITION, Map.of("job", "j" + i, "incarnation", i));
+            }
+            // A follower that fell behind memory is told so; one within it reads the events as they were.
+            assertThat(log.recent(0, 10)).isNull();
+            List<Map<String, Object>> last = log.recent(total - 3, 10);
+            assertThat(last).extracting(e -> ((Number) e.get("id")).longValue()).containsExactly(total - 2L, total - 1L, (long) total);
+            assertThat(last.getLast()).containsEntry("job", "j" + total).containsEntry("type", "transition")
+                    .containsEntry("cursor", Integer.toString(total));
+            assertThat(((Number) last.getLast().get("incarnation")).intValue()).isEqualTo(total);
+            // since reads what left memory from events.ndjson.
+            assertThat(log.since(0, 3)).extracting(e -> e.get("job")).containsExactly("j1", "j2", "j3");
+            assertThat(log.since(total, 10)).isEmpty();
+        }
+    }
 }
