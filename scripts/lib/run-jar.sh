@@ -11,36 +11,33 @@ set -euo pipefail
 java_home="$1"; jar="$2"; shift 2
 stamp="$(stat -c '%s-%Y' "$jar" 2>/dev/null || stat -f '%z-%m' "$jar")"
 opts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
-# A config command (run in this JVM when no daemon runs) parses a whole project file: for thousands of jobs
-# tomlj's parse tree is hundreds of MiB, and with the default young generation (a third of 1/64 of RAM) the
-# collector copied it three times, a quarter of a 10,000-job check's CPU time. A config command starts with
-# 1/8 of RAM as its heap instead (pages are only touched when used), so that such a check never collects.
-# Other commands keep the default: the young generation bounds the memory of a long-running client such as
-# tail --follow's. (Not given to the training run, so the one cache serves every command.)
-heap=()
-for arg in "$@"; do
-  if [ "$arg" = config ]; then
-    heap=(-XX:InitialRAMPercentage=12.5)
-    break
-  fi
-done
-
 # Which kind of run this is: local for config, and when no daemon answers (no socket file) for a command that
 # needs none.
 kind=client
 root="${BGRUN_HOME:-${XDG_STATE_HOME:+$XDG_STATE_HOME/bgrun}}"
 root="${root:-$HOME/.local/state/bgrun}"
+# The command's word: the first argument that is not an option (or the value of -f/--file).
 word=""
+skip=""
 for arg in "$@"; do
+  if [ -n "$skip" ]; then skip=""; continue; fi
   case "$arg" in
     --) break ;;
     -h|--help|-V|--version) word=help; break ;;
+    -f|--file) skip=1 ;;
     -*) ;;
     *) word="$arg"; break ;;
   esac
 done
+heap=()
 if [ "$word" = config ]; then
   kind=local # config always runs in the client's JVM
+  # It parses a whole project file: for thousands of jobs tomlj's parse tree is hundreds of MiB, and with the
+  # default young generation (a third of 1/64 of RAM) the collector copied it three times, a quarter of a
+  # 10,000-job check's CPU time. So config starts with 1/8 of RAM as its heap (pages are only touched when
+  # used) and such a check never collects. Other commands keep the default, whose young generation bounds the
+  # memory of a long-running client. (Not given to the training run.)
+  heap=(-XX:InitialRAMPercentage=12.5)
 elif [ ! -S "$root/daemon.sock" ]; then
   case "$word" in
     ""|help|schema|capabilities|examples|skill|completions|doctor|daemon) kind=local ;;
