@@ -15,9 +15,12 @@ final class ClientErrors {
     /** Prints the error and returns its exit code. */
     static int print(BgrunException e, String[] args) {
         if (json(args)) {
+            StringBuilder details = new StringBuilder("{");
+            e.details().forEach((key, value) -> details.append(quote(key)).append(':').append(value(value)).append(','));
+            details.append("\"hint\":").append(e.hint() == null ? "null" : quote(e.hint()))
+                    .append(",\"retryable\":").append(e.type().retryable()).append('}');
             System.err.println("{\"ok\":false,\"error\":{\"type\":" + quote(e.type().name()) + ",\"message\":"
-                    + quote(e.getMessage()) + ",\"details\":{\"hint\":" + (e.hint() == null ? "null" : quote(e.hint()))
-                    + ",\"retryable\":" + e.type().retryable() + "}}}");
+                    + quote(e.getMessage()) + ",\"details\":" + details + "}}");
         } else {
             System.err.println("error: " + e.getMessage());
             if (e.hint() != null) {
@@ -41,6 +44,24 @@ final class ClientErrors {
             }
         }
         return !Terminal.isTerminal(1);
+    }
+
+    /** A detail's value: numbers and booleans as they are, lists as arrays, anything else as a string. */
+    private static String value(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        if (value instanceof java.util.List<?> list) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object item : list) {
+                b.append(b.length() > 1 ? "," : "").append(value(item));
+            }
+            return b.append(']').toString();
+        }
+        return quote(String.valueOf(value));
     }
 
     static String quote(String s) {

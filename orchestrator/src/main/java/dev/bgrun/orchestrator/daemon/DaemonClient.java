@@ -52,7 +52,7 @@ public final class DaemonClient implements DaemonCalls, Closeable {
         long id = nextId++;
         byte[] request = (Json.write(Protocol.request(id, cmd, args)) + "\n").getBytes(StandardCharsets.UTF_8);
         if (request.length > Protocol.MAX_REQUEST_BYTES) {
-            throw RequestSize.tooLarge(cmd, request.length, args);
+            throw RequestSize.forRequest(cmd, request.length, args);
         }
         try {
             out.write(request);

@@ -2,7 +2,6 @@ package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
-import dev.bgrun.orchestrator.json.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
@@ -14,9 +13,10 @@ import java.util.Map;
 /**
  * Explains a request over {@link Protocol#MAX_REQUEST_BYTES}. The usual cause is the caller's environment,
  * which {@code run} and {@code run_group} carry whole (a job inherits it): the error says how large it is,
- * which variables weigh most, and how to send less.
+ * which variables weigh most, and how to send less. Plain JDK: the thin client, whose first message carries
+ * the environment too, explains it with the same words.
  */
-final class RequestSize {
+public final class RequestSize {
     static final String DAEMON_HINT = "run and run_group requests carry the caller's environment: a very large "
             + "environment is the usual cause; unset large variables before calling bgrun";
     private static final int LARGEST_SHOWN = 3;
@@ -24,13 +24,18 @@ final class RequestSize {
     private RequestSize() {
     }
 
-    static BgrunException tooLarge(String cmd, int requestBytes, Map<String, Object> args) {
+    static BgrunException forRequest(String cmd, int requestBytes, Map<String, Object> args) {
+        return tooLarge(cmd, requestBytes, args.get("env") instanceof Map<?, ?> env ? env : Map.of());
+    }
+
+    /** A message of {@code requestBytes} carrying {@code env} is over the limit: what to say. */
+    public static BgrunException tooLarge(String cmd, int requestBytes, Map<?, ?> env) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("request_bytes", requestBytes);
         details.put("limit_bytes", Protocol.MAX_REQUEST_BYTES);
         StringBuilder message = new StringBuilder("the " + cmd + " request is " + size(requestBytes)
                 + ", over the daemon's limit of " + size(Protocol.MAX_REQUEST_BYTES));
-        if (!(args.get("env") instanceof Map<?, ?> env) || env.isEmpty()) {
+        if (env.isEmpty()) {
             return new BgrunException(ErrorType.UsageError, message.toString(), "send less: split the request", details, null);
         }
         int envBytes = bytes(env);
@@ -49,8 +54,14 @@ final class RequestSize {
                         + "with --env NAME=VALUE", details, null);
     }
 
-    private static int bytes(Object value) {
-        return Json.write(value).getBytes(StandardCharsets.UTF_8).length;
+    /** About what the variables weigh in a message: names, values and a few bytes of quoting each. */
+    private static int bytes(Map<?, ?> env) {
+        int total = 2;
+        for (Map.Entry<?, ?> e : env.entrySet()) {
+            total += String.valueOf(e.getKey()).getBytes(StandardCharsets.UTF_8).length
+                    + String.valueOf(e.getValue()).getBytes(StandardCharsets.UTF_8).length + 6;
+        }
+        return total;
     }
 
     private static String size(long bytes) {
