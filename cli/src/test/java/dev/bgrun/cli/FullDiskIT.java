@@ -40,8 +40,13 @@ class FullDiskIT {
             }
         } finally {
             if (mounted != null) {
-                Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("umount", mounted.toString()));
-                assertThat(r.exitCode()).as("umount " + mounted + ": " + r).isZero();
+                // A process that has just been waited out may still be closing its files there ("target is
+                // busy"): try again until the mount is free.
+                Result[] last = new Result[1];
+                await("umount " + mounted).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> (last[0] = BgrunProcess.run(tmp, java.util.Map.of(), List.of("umount", mounted.toString())))
+                                .exitCode() == 0 || !last[0].err().contains("busy"));
+                assertThat(last[0].exitCode()).as("umount " + mounted + ": " + last[0]).isZero();
             }
         }
     }
