@@ -20,8 +20,15 @@ import java.util.Set;
  */
 public final class BgrunClient {
     /** Commands that work without a daemon: with none running, they run in this JVM rather than start one. */
-    private static final Set<String> WITHOUT_DAEMON = Set.of("config", "schema", "capabilities", "examples", "skill",
+    static final Set<String> WITHOUT_DAEMON = Set.of("config", "schema", "capabilities", "examples", "skill",
             "completions", "doctor", "help", "daemon");
+    /**
+     * Commands that need the daemon. A word in neither set (a typo) runs here too, for the parser's usage error
+     * with its suggestion: a typo never starts a daemon. {@code BgrunClientTest} checks that every command is
+     * in exactly one set.
+     */
+    static final Set<String> NEED_DAEMON = Set.of("run", "list", "ls", "status", "tail", "diff", "screen", "send",
+            "wait", "stop", "kill", "restart", "clean", "run-group", "up", "down", "exec", "events", "expect", "stats");
     /** Always runs here: it reads the user's project file, and a huge one must not grow the daemon's heap. */
     private static final String CONFIG = "config";
     private static final Duration OLD_DAEMON_EXIT = Duration.ofSeconds(30);
@@ -86,7 +93,7 @@ public final class BgrunClient {
             }
         }
         String command = commandWord(args);
-        return command == null || WITHOUT_DAEMON.contains(command); // no command: the usage
+        return command == null || !NEED_DAEMON.contains(command); // no command: the usage
     }
 
     /** The first word that is not an option (skipping -f's file), or null. */
