@@ -42,12 +42,24 @@ final class BgrunProcess {
     }
 
     static Result run(Path cwd, Map<String, String> env, List<String> command) {
+        return run(cwd, env, command, null);
+    }
+
+    /** Runs {@code command} with {@code input} as its standard input (null: /dev/null). */
+    static Result run(Path cwd, Map<String, String> env, List<String> command, String input) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         builder.environment().remove("NO_COLOR");
         builder.environment().putAll(env);
-        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        if (input == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        }
         try {
             Process process = builder.start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             CompletableFuture<String> out = read(process.getInputStream());
             CompletableFuture<String> err = read(process.getErrorStream());
             if (!process.waitFor(120, TimeUnit.SECONDS)) {

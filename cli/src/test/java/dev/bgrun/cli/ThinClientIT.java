@@ -167,32 +167,6 @@ class ThinClientIT {
     private static Result withInput(String input, Path cwd, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
-        builder.environment().putAll(env);
-        try {
-            Process process = builder.start();
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().close();
-            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("timed out: " + command);
-            }
-            return new Result(process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String readAll(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return BgrunProcess.run(cwd, env, command, input);
     }
 }

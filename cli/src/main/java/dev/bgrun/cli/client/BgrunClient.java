@@ -97,7 +97,7 @@ public final class BgrunClient {
     }
 
     /** The first word that is not an option (skipping -f's file), or null. */
-    private static String commandWord(String[] args) {
+    static String commandWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--")) {

@@ -60,7 +60,8 @@ final class Session {
             byte[] hello = new Frames.Builder().string(build).string(Path.of("").toAbsolutePath().toString())
                     .list(List.of(args)).map(env).integer(terminals).bytes();
             if (hello.length > Frames.MAX) {
-                throw dev.bgrun.orchestrator.daemon.RequestSize.tooLarge(commandWord(), hello.length, env);
+                throw dev.bgrun.orchestrator.daemon.RequestSize.tooLarge(
+                        java.util.Objects.requireNonNullElse(BgrunClient.commandWord(args), "bgrun"), hello.length, env);
             }
             synchronized (toDaemon) {
                 toDaemon.writeByte(Frames.MAGIC);
@@ -106,16 +107,6 @@ final class Session {
             throw new BgrunException(ErrorType.DaemonUnavailable, "lost the connection to the daemon: " + e.getMessage(),
                     "run the command again; if it persists, see the daemon log");
         }
-    }
-
-    /** The command's name for messages: the first word that is not an option. */
-    private String commandWord() {
-        for (String arg : args) {
-            if (!arg.startsWith("-")) {
-                return arg;
-            }
-        }
-        return "bgrun";
     }
 
     private static void write(OutputStream out, byte[] bytes) throws IOException {
