@@ -15,6 +15,10 @@ echo "building bgrun with $BGRUN_JAVA_HOME ..."
 mkdir -p "$prefix" "$bin_dir"
 cp "$repo/cli/target/bgrun.jar" "$prefix/bgrun.jar.new"
 mv -f "$prefix/bgrun.jar.new" "$prefix/bgrun.jar"
+# The thin client's socket library, next to the jar where the client looks for it (without it, the client
+# uses the JDK's slower Unix-domain channel).
+cp "$repo/cli/target/libbgrunclient.so" "$prefix/libbgrunclient.so.new"
+mv -f "$prefix/libbgrunclient.so.new" "$prefix/libbgrunclient.so"
 cp "$repo/scripts/lib/run-jar.sh" "$prefix/run-jar.sh"
 chmod +x "$prefix/run-jar.sh"
 

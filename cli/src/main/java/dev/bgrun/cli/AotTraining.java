@@ -23,25 +23,49 @@ public final class AotTraining {
 
     public static void main(String[] args) throws Exception {
         boolean local = args.length > 0 && args[0].equals("local");
-        Path dir = Files.createTempDirectory("bgrun-aot");
+        // Not Files.createTempDirectory: its random name seeds a SecureRandom, and the security classes that
+        // loads would go into the cache, to be loaded by every call.
+        Path dir = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"),
+                "bgrun-aot-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         try {
             // Every call works in a private state root (the bgrun.home system property), never the user's.
             System.setProperty("bgrun.home", dir.resolve("home").toString());
             if (local) {
                 local(dir);
             } else {
-                client();
+                client(dir.resolve("home"));
             }
         } finally {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            delete(dir);
         }
     }
 
-    private static void client() {
+    /** Deletes a tree (without streams, whose classes would go into the client's cache). */
+    private static void delete(Path path) throws java.io.IOException {
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var entries = Files.newDirectoryStream(path)) {
+                for (Path entry : entries) {
+                    delete(entry);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    private static void client(Path home) throws Exception {
+        // Another JVM starts the daemon, so that this one records only what a call to a running daemon loads:
+        // starting one (the launch, the start lock, polling with the JDK's socket channel) is rare, and every
+        // class in the cache costs every call start-up time.
+        Process starter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbgrun.home=" + home, "-cp", System.getProperty("java.class.path"), BgrunClient.class.getName(),
+                "list", "--json")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        if (!starter.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || starter.exitValue() != 0) {
+            starter.destroyForcibly();
+            throw new IllegalStateException("the training daemon did not start");
+        }
         String[][] runs = {
                 {"list", "--json"},
                 {"run", "--name", "train", "--json", "--", "sleep", "30"},

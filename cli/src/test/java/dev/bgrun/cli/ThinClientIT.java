@@ -44,6 +44,26 @@ class ThinClientIT {
                     .noneMatch(l -> l.matches(".*\\b(picocli|com\\.fasterxml|org\\.tomlj|okhttp3|org\\.jgrapht)\\..*"))
                     .noneMatch(l -> l.matches(".*\\bdev\\.bgrun\\.cli\\.(Cli|BgrunCommand|Output|jobs\\.|stack\\.|config\\.|discovery\\.|host\\.).*"))
                     .noneMatch(l -> l.contains("dev.bgrun.orchestrator.json."));
+            assertThat(loaded).as("it talks through the socket library beside the jar, not the JDK's channel")
+                    .noneMatch(l -> l.contains("sun.nio.ch.UnixDomainSockets "))
+                    .noneMatch(l -> l.contains("java.security.SecureRandom "));
+        }
+    }
+
+    @Test
+    void aJarWithoutItsSocketLibraryUsesTheJdksChannel() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "s", "--", "sleep", "300");
+            Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("bgrun.jar");
+            Files.copy(BgrunProcess.JAR, alone, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES); // the same build
+            long daemon = d.daemonPid();
+            Result r = BgrunProcess.run(d.work, d.env(), List.of(BgrunProcess.JAVA,
+                    "-Xlog:class+load:file=" + tmp.resolve("alone.log"), "-jar", alone.toString(), "status", "s"));
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("\"name\":\"s\"");
+            assertThat(Files.readAllLines(tmp.resolve("alone.log"))).as("classes loaded")
+                    .anyMatch(l -> l.contains("sun.nio.ch.UnixDomainSockets "));
+            assertThat(d.daemonPid()).as("the same build: the daemon was not replaced").isEqualTo(daemon);
         }
     }
 

@@ -37,7 +37,15 @@ public final class BgrunClient {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        if (ranHere) {
+            System.exit(code); // a command run in this JVM may have shutdown hooks to run
+        }
+        // A command run in the daemon leaves nothing to do here. System.exit would also set up the JDK's logging
+        // to ask whether to log the exit: several milliseconds of a call that is a few dozen in all.
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
     }
 
     /** Runs one command as {@code bgrun ARGS} does and returns its exit code. */
@@ -49,20 +57,28 @@ public final class BgrunClient {
         }
     }
 
+    /** Whether {@link dev.bgrun.cli.Main} has run (or started to run) a command in this JVM. */
+    private static volatile boolean ranHere;
+
+    private static int runHere(String[] args) {
+        ranHere = true;
+        return dev.bgrun.cli.Main.runHere(args);
+    }
+
     private static int run(String[] args, Map<String, String> env) {
         if (CONFIG.equals(commandWord(args))) {
-            return dev.bgrun.cli.Main.runHere(args); // the user's file, read on the user's side, daemon or not
+            return runHere(args); // the user's file, read on the user's side, daemon or not
         }
         StateRoot root = StateRoot.fromEnvironment(env);
-        SocketChannel channel = DaemonSocket.tryConnect(root);
-        if (channel == null) {
+        Connection connection = tryConnect(root);
+        if (connection == null) {
             if (runsWithoutDaemon(args)) {
-                return dev.bgrun.cli.Main.runHere(args);
+                return runHere(args);
             }
-            channel = DaemonSocket.connect(root, DaemonLauncher.ofCurrentProcess());
+            connection = Connection.of(DaemonSocket.connect(root, DaemonLauncher.ofCurrentProcess()));
         }
         String build = BuildStamp.of(BgrunClient.class);
-        Session.Outcome outcome = new Session(channel, build, args, env).run();
+        Session.Outcome outcome = new Session(connection, build, args, env).run();
         if (outcome.replacedPid() < 0) {
             return outcome.exitCode();
         }
@@ -74,12 +90,25 @@ public final class BgrunClient {
                 // gone or stuck: starting the new one tells (it waits for the run lock)
             }
         });
-        Session.Outcome again = new Session(DaemonSocket.connect(root, DaemonLauncher.ofCurrentProcess()), build, args, env).run();
+        Session.Outcome again = new Session(Connection.of(DaemonSocket.connect(root, DaemonLauncher.ofCurrentProcess())), build, args, env).run();
         if (again.replacedPid() >= 0) {
             throw new BgrunException(dev.bgrun.orchestrator.error.ErrorType.DaemonUnavailable,
                     "the daemon is of another build even after replacing it", "see the daemon log: " + root.daemonLog());
         }
         return again.exitCode();
+    }
+
+    /** A connection to a running daemon, or null when none answers. */
+    private static Connection tryConnect(StateRoot root) {
+        if (NativeSocket.available()) {
+            try {
+                return NativeSocket.tryConnect(root.socket());
+            } catch (java.io.IOException e) {
+                // the JDK's channel tries too, and tells the same way
+            }
+        }
+        SocketChannel channel = DaemonSocket.tryConnect(root);
+        return channel == null ? null : Connection.of(channel);
     }
 
     /** Whether the arguments name a command that needs no daemon (or only ask for help or the version). */

@@ -15,8 +15,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +30,7 @@ final class Session {
     record Outcome(int exitCode, long replacedPid) {
     }
 
-    private final SocketChannel channel;
+    private final Connection connection;
     private final String build;
     private final String[] args;
     private final Map<String, String> env;
@@ -42,17 +40,17 @@ final class Session {
     private final InputStream stdin = new FileInputStream(FileDescriptor.in);
     private volatile boolean interrupted;
 
-    Session(SocketChannel channel, String build, String[] args, Map<String, String> env) {
-        this.channel = channel;
+    Session(Connection connection, String build, String[] args, Map<String, String> env) {
+        this.connection = connection;
         this.build = build;
         this.args = args;
         this.env = env;
-        this.toDaemon = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+        this.toDaemon = new DataOutputStream(new BufferedOutputStream(connection.out(), 64 * 1024));
     }
 
     Outcome run() {
-        try (channel) {
-            DataInputStream fromDaemon = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
+        try (connection) {
+            DataInputStream fromDaemon = new DataInputStream(new BufferedInputStream(connection.in(), 64 * 1024));
             int terminals = 0;
             for (int fd = 0; fd < 3; fd++) {
                 terminals |= Terminal.isTerminal(fd) ? 1 << fd : 0;

@@ -7,7 +7,7 @@ import dev.bgrun.cli.jobs.Views;
 import dev.bgrun.orchestrator.daemon.DaemonCalls;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.json.Json;
-import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.ProcStat;
 import dev.bgrun.orchestrator.os.Resources;
 import dev.bgrun.orchestrator.state.StateRoot;
 import picocli.CommandLine;
@@ -151,7 +151,7 @@ public final class DoctorCommand implements Callable<Integer> {
             }
             String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
             int ownerUid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int me = Posix.getuid(); // a number: a uid without a passwd entry has no name
+            int me = ProcStat.ownUid(); // a number: a uid without a passwd entry has no name
             String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
             facts.put("owner", owner);
             facts.put("mode", mode);

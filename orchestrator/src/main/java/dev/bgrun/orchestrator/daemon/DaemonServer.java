@@ -5,7 +5,7 @@ import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.error.Fatal;
 import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.json.JsonException;
-import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.ProcStat;
 import dev.bgrun.orchestrator.os.Resources;
 
 import java.io.Closeable;
@@ -50,7 +50,7 @@ public final class DaemonServer implements Closeable {
      *  must not hold up the clients queued behind it (each refusal has the one reserve descriptor to itself). */
     private static final Duration REFUSAL_WAIT = Duration.ofMillis(250);
     /** This user, as a peer's credentials name it: its uid, so that a uid without a passwd entry is served too. */
-    private static final int OWN_UID = Posix.getuid();
+    private static final int OWN_UID = ProcStat.ownUid();
     /** This user's name as the JDK renders a peer's uid: read from the socket file this process owns. */
     private String ownName;
 

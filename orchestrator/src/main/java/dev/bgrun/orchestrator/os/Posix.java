@@ -44,7 +44,6 @@ public final class Posix {
     private static final MethodHandle KILL = call("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETPGID = call("getpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MKFIFO = call("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETUID = call("getuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle PIDFD_OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("syscall").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
@@ -91,15 +90,6 @@ public final class Posix {
             return (int) GETPGID.invokeExact(state, pid);
         } catch (Throwable e) {
             throw broken("getpgid", e);
-        }
-    }
-
-    /** The real uid of this process: a number, which unlike a user name exists without a passwd entry. */
-    public static int getuid() {
-        try (Arena arena = Arena.ofConfined()) {
-            return (int) GETUID.invokeExact(arena.allocate(CALL_STATE));
-        } catch (Throwable e) {
-            throw broken("getuid", e);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.bgrun.orchestrator.os;
 
 /**
  * Facts about a process read from {@code /proc}: its kernel start time (which, with the pid, names a process
- * uniquely: a pid alone can be reused), whether it is a zombie, its resident memory.
+ * uniquely: a pid alone can be reused), whether it is a zombie, its resident memory, its user.
  */
 public final class ProcStat {
     private static final long PAGE_SIZE = 4096;
@@ -49,5 +49,22 @@ public final class ProcStat {
     public static int threads(long pid) {
         String[] f = fields(pid);
         return f == null ? 0 : Integer.parseInt(f[17]);
+    }
+
+    /**
+     * The real uid of this process: a number, which unlike a user name exists without a passwd entry. Read from
+     * {@code /proc/self/status} rather than called through the foreign-function linker: linking one native
+     * call costs a short-lived JVM (the thin client) about 35 ms of CPU.
+     */
+    public static int ownUid() {
+        String status = ProcFiles.read(ProcessHandle.current().pid(), "status");
+        if (status != null) {
+            for (String line : status.split("\n")) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).strip().split("\\s+")[0]);
+                }
+            }
+        }
+        throw new IllegalStateException("no Uid line in /proc/self/status");
     }
 }

@@ -2,7 +2,7 @@ package dev.bgrun.orchestrator.state;
 
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
-import dev.bgrun.orchestrator.os.Posix;
+import dev.bgrun.orchestrator.os.ProcStat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +18,13 @@ import java.util.Set;
  * the owner's alone (0700); bgrun refuses a root that another user owns or that others may enter.
  */
 public final class StateRoot {
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /**
+     * 0700. A holder, not a field of this class: an EnumSet's first use sets up reflection, milliseconds that the
+     * thin client, which only needs the socket's path, should not pay.
+     */
+    private static final class Modes {
+        static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    }
 
     private final Path dir;
 
@@ -92,7 +98,7 @@ public final class StateRoot {
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir.getParent());
                 try {
-                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(Modes.OWNER_ONLY));
                 } catch (java.nio.file.FileAlreadyExistsException raced) {
                     // another call created it first; checked below
                 }
@@ -102,14 +108,14 @@ public final class StateRoot {
                         "remove it, or point BGRUN_HOME elsewhere");
             }
             int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int me = Posix.getuid();
+            int me = ProcStat.ownUid();
             if (owner != me) {
                 throw new BgrunException(ErrorType.StateError, "the state root " + dir + " belongs to uid " + owner
                         + " (" + Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName() + "), not to this user (uid " + me + ")",
                         "use a state root of your own (BGRUN_HOME)");
             }
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-            if (!OWNER_ONLY.containsAll(mode)) {
+            if (!Modes.OWNER_ONLY.containsAll(mode)) {
                 throw new BgrunException(ErrorType.StateError, "the state root " + dir + " is open to other users (mode "
                         + PosixFilePermissions.toString(mode) + "); bgrun keeps its state private and does not change "
                         + "the mode of a directory it did not create",
