@@ -53,7 +53,8 @@ public final class BgrunClient {
     }
 
     private static int run(String[] args, Map<String, String> env) {
-        if (HERE.contains(commandWord(args))) {
+        String word = commandWord(args);
+        if (word != null && HERE.contains(word)) { // Set.of rejects null: no command word (--version, the usage)
             return dev.bgrun.cli.Main.runHere(args); // the user's file, read on the user's side, daemon or not
         }
         StateRoot root = StateRoot.fromEnvironment(env);
