@@ -8,7 +8,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 const [java, jar, project] = process.argv.slice(2);
 const transport = new StdioClientTransport({
   command: java,
-  args: ["-jar", jar, "mcp", "-f", project],
+  args: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar, "mcp", "-f", project], // as the launcher
   env: { ...process.env },
   stderr: "inherit",
 });

@@ -37,7 +37,8 @@ class McpIT {
     /** A client of {@code bgrun mcp -f FILE}, started in the daemon's world. */
     static McpSyncClient client(Daemon d, Path projectFile) {
         ServerParameters server = ServerParameters.builder(BgrunProcess.JAVA)
-                .args("-jar", BgrunProcess.JAR.toString(), "mcp", "-f", projectFile.toString())
+                .args("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", BgrunProcess.JAR.toString(), "mcp", // as the launcher
+                        "-f", projectFile.toString())
                 .env(Map.of("BGRUN_HOME", d.home.toString())).build();
         McpSyncClient client = McpClient.sync(new StdioClientTransport(server, new JacksonMcpJsonMapper(new ObjectMapper())))
                 .requestTimeout(Duration.ofSeconds(120)).initializationTimeout(Duration.ofSeconds(120)).build();
