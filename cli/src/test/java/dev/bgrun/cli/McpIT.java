@@ -123,6 +123,12 @@ class McpIT {
             JsonNode down = call(client, "down", Map.of());
             assertThat(down.get("stopped").size()).isEqualTo(3); // migrate had completed
             assertThat(call(client, "is_ready", Map.of()).get("ready").asBoolean()).isFalse();
+
+            // Closing the client's pipe ends the server; no job of the stack and no server process is left.
+            client.closeGracefully();
+            org.awaitility.Awaitility.await("no job or client process left").atMost(Duration.ofSeconds(60))
+                    .until(() -> ProcessAudit.scan(d.home).of(ProcessAudit.Kind.JOB).isEmpty()
+                            && ProcessAudit.scan(d.home).of(ProcessAudit.Kind.CLIENT).isEmpty());
         }
     }
 
