@@ -43,6 +43,12 @@ const events = await call("events", { since: cursor, job: "api" });
 out.events = events.events.map((e) => e.type + ":" + (e.to ?? e.message ?? ""));
 out.eventsAgain = (await call("events", { since: events.cursor, job: "api" })).events.length;
 
+// run: a command with its words, an environment variable and a tag; then stop by a list of names.
+const job = await call("run", { name: "hello", cmd: ["sh", "-c", "echo \"hi $WHO\"; exec sleep 600"], env: ["WHO=js"], tags: ["t1"] });
+out.run = { name: job.name, tags: job.tags };
+out.hello = (await call("expect", { job: "hello", text: "hi js", "from-start": true, timeout: "30s" })).matched;
+out.stopped = (await call("stop", { job: ["hello"] })).stopped.length;
+
 const missing = await client.callTool({ name: "status", arguments: { job: "nope" } }, undefined, timeout);
 out.error = { isError: missing.isError, ...JSON.parse(missing.content[0].text).error };
 const log = await client.readResource({ uri: "bgrun://jsdemo/api/log" });

@@ -49,6 +49,9 @@ class McpJsIT {
             assertThat(seen.get("search").toString()).isEqualTo("[\"api: ping -> pong\"]");
             assertThat(seen.get("events").toString()).isEqualTo("[\"transition:starting\",\"transition:running\",\"transition:ready\"]");
             assertThat(seen.get("eventsAgain").asInt()).isZero();
+            assertThat(seen.get("run").toString()).isEqualTo("{\"name\":\"hello\",\"tags\":[\"t1\"]}");
+            assertThat(seen.get("hello").asBoolean()).isTrue();
+            assertThat(seen.get("stopped").asInt()).isEqualTo(1);
             assertThat(seen.get("error").get("isError").asBoolean()).isTrue();
             assertThat(seen.get("error").get("type").asText()).isEqualTo("JobNotFound");
             assertThat(seen.get("error").get("details").get("hint").asText()).isNotBlank();
