@@ -38,6 +38,8 @@ if [ "$word" = config ]; then
   # used) and such a check never collects. Other commands keep the default, whose young generation bounds the
   # memory of a long-running client. (Not given to the training run.)
   heap=(-XX:InitialRAMPercentage=12.5)
+elif [ "$word" = mcp ]; then
+  kind=local # a long-lived server in the client's JVM; its tools call the daemon
 elif [ ! -S "$root/daemon.sock" ]; then
   case "$word" in
     ""|help|schema|capabilities|examples|skill|completions|doctor|daemon) kind=local ;;

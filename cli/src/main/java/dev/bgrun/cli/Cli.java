@@ -56,6 +56,7 @@ public final class Cli {
         COMMANDS.put("examples", ExamplesCommand::new);
         COMMANDS.put("skill", SkillCommand::new);
         COMMANDS.put("completions", CompletionsCommand::new);
+        COMMANDS.put("mcp", dev.bgrun.cli.mcp.McpCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 

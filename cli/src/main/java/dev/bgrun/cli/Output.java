@@ -90,17 +90,7 @@ public final class Output {
     /** Reports an error in the current format and returns its exit code. */
     public int fail(BgrunException e) {
         if (json) {
-            Map<String, Object> details = new LinkedHashMap<>(e.details());
-            details.put("hint", e.hint());
-            details.put("retryable", e.type().retryable());
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("type", e.type().name());
-            error.put("message", e.getMessage());
-            error.put("details", details);
-            Map<String, Object> envelope = new LinkedHashMap<>();
-            envelope.put("ok", false);
-            envelope.put("error", error);
-            err.println(toJson(envelope));
+            err.println(toJson(envelope(e)));
         } else if (e instanceof ConfigException config) {
             for (ConfigProblem problem : config.problems()) {
                 err.println(errStyle("31", "error") + ": " + problem.render());
@@ -124,6 +114,21 @@ public final class Output {
         }
         err.flush();
         return e.type().exitCode();
+    }
+
+    /** The JSON error envelope: {@code {"ok":false,"error":{type,message,details:{...,hint,retryable}}}}. */
+    public static Map<String, Object> envelope(BgrunException e) {
+        Map<String, Object> details = new LinkedHashMap<>(e.details());
+        details.put("hint", e.hint());
+        details.put("retryable", e.type().retryable());
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", e.type().name());
+        error.put("message", e.getMessage());
+        error.put("details", details);
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("ok", false);
+        envelope.put("error", error);
+        return envelope;
     }
 
     public String bold(String s) {

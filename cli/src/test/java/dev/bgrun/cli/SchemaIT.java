@@ -2,13 +2,13 @@ package dev.bgrun.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaId;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.DialectId;
 import dev.bgrun.cli.BgrunProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,9 +32,9 @@ import static org.awaitility.Awaitility.await;
  * it rejects.
  */
 class SchemaIT {
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-    private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012), CONFIG);
+    private static final SchemaRegistry FACTORY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+    private static final Schema META = FACTORY.getSchema(SchemaLocation.of(DialectId.DRAFT_2020_12));
 
     @TempDir
     Path tmp;
@@ -53,12 +52,12 @@ class SchemaIT {
 
     private static void valid(JsonNode schema, JsonNode instance, String what) {
         assertThat(schema.isObject()).as(what + ": no schema").isTrue();
-        Set<ValidationMessage> errors = FACTORY.getSchema(schema, CONFIG).validate(instance);
+        List<Error> errors = FACTORY.getSchema(schema).validate(instance);
         assertThat(errors).as(what + ": " + instance).isEmpty();
     }
 
-    private static Set<ValidationMessage> errors(JsonNode schema, JsonNode instance) {
-        return FACTORY.getSchema(schema, CONFIG).validate(instance);
+    private static List<Error> errors(JsonNode schema, JsonNode instance) {
+        return FACTORY.getSchema(schema).validate(instance);
     }
 
     /** The one JSON object a command printed, valid against its output schema. */

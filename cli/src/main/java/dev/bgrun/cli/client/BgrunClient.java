@@ -21,7 +21,7 @@ import java.util.Set;
 public final class BgrunClient {
     /** Commands that work without a daemon: with none running, they run in this JVM rather than start one. */
     static final Set<String> WITHOUT_DAEMON = Set.of("config", "schema", "capabilities", "examples", "skill",
-            "completions", "doctor", "help", "daemon");
+            "completions", "doctor", "help", "daemon", "mcp");
     /**
      * Commands that need the daemon. A word in neither set (a typo) runs here too, for the parser's usage error
      * with its suggestion: a typo never starts a daemon. {@code BgrunClientTest} checks that every command is
@@ -29,8 +29,11 @@ public final class BgrunClient {
      */
     static final Set<String> NEED_DAEMON = Set.of("run", "list", "ls", "status", "tail", "diff", "screen", "send",
             "wait", "stop", "kill", "restart", "clean", "run-group", "up", "down", "exec", "events", "expect", "stats");
-    /** Always runs here: it reads the user's project file, and a huge one must not grow the daemon's heap. */
-    private static final String CONFIG = "config";
+    /**
+     * Always run here: config reads the user's project file, and a huge one must not grow the daemon's heap;
+     * mcp is a long-lived server on this process's own stdin and stdout (its tools call the daemon).
+     */
+    private static final Set<String> HERE = Set.of("config", "mcp");
     private static final Duration OLD_DAEMON_EXIT = Duration.ofSeconds(30);
 
     private BgrunClient() {
@@ -66,8 +69,9 @@ public final class BgrunClient {
     }
 
     private static int run(String[] args, Map<String, String> env) {
-        if (CONFIG.equals(commandWord(args))) {
-            return runHere(args); // the user's file, read on the user's side, daemon or not
+        String word = commandWord(args);
+        if (word != null && HERE.contains(word)) { // Set.of rejects null: no command word (--version, the usage)
+            return runHere(args); // the user's file, or mcp's own stdio: on the user's side, daemon or not
         }
         StateRoot root = StateRoot.fromEnvironment(env);
         Connection connection = tryConnect(root);

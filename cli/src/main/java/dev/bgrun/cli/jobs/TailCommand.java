@@ -45,6 +45,9 @@ public final class TailCommand implements Runnable {
     @Option(names = "--digest", description = "A summary instead of lines: error and warning counts, the last error, the first and last lines.")
     private boolean digest;
 
+    @Option(names = "--newest-first", description = "The lines shown newest first (a search: --filter-regex RE --newest-first).")
+    private boolean newestFirst;
+
     @Option(names = "--since", paramLabel = "WHEN", description = "Only lines after this line number, or written since a time "
             + "(RFC 3339) or a duration ago (5m).")
     private String since;
@@ -70,6 +73,9 @@ public final class TailCommand implements Runnable {
         if (digest && follow) {
             throw new BgrunException(ErrorType.UsageError, "--digest cannot be followed", "use --digest or --follow");
         }
+        if (newestFirst && (follow || digest)) {
+            throw new BgrunException(ErrorType.UsageError, "--newest-first goes with neither --follow nor --digest");
+        }
         if (follow) {
             DaemonAccess.stream(spec, "tail", args, item -> {
                 LogFilterOptions.print(out, (Map<String, Object>) item);
@@ -78,6 +84,9 @@ public final class TailCommand implements Runnable {
             return;
         }
         Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "tail", args);
+        if (newestFirst) {
+            answer.put("lines", ((List<Object>) answer.get("lines")).reversed());
+        }
         if (out.json()) {
             out.data(answer);
             return;

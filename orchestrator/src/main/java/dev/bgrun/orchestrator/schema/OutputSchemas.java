@@ -89,6 +89,8 @@ public final class OutputSchemas {
         COMMANDS.put("config graph", configGraph());
         COMMANDS.put("completions", text("a shell completion script"));
         COMMANDS.put("help", text("help text"));
+        COMMANDS.put("mcp", text("the Model Context Protocol's JSON-RPC messages (each tool's answer is the JSON of the "
+                + "command it runs; see that command's schema); with --print-config, the mcpServers JSON snippet"));
         COMMANDS.put("doctor", doctor());
         COMMANDS.put("capabilities", capabilities());
         COMMANDS.put("examples list", examplesList());
