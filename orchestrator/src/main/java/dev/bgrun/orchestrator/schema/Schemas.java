@@ -160,6 +160,23 @@ public final class Schemas {
             return opt(name, describe(schema, description));
         }
 
+        /** An object schema already built (a generated one), to extend. */
+        @SuppressWarnings("unchecked")
+        public static Obj of(Map<String, Object> schema) {
+            Obj obj = new Obj();
+            List<Object> required = (List<Object>) schema.getOrDefault("required", List.of());
+            ((Map<String, Map<String, Object>>) schema.get("properties")).forEach((name, property) -> {
+                if (required.contains(name)) {
+                    obj.req(name, property);
+                } else {
+                    obj.opt(name, property);
+                }
+            });
+            obj.open = !Boolean.FALSE.equals(schema.get("additionalProperties"));
+            obj.description = (String) schema.get("description");
+            return obj;
+        }
+
         /** Every property of another object, with the same presence. */
         public Obj all(Obj other) {
             other.properties.forEach((name, schema) -> {
