@@ -5,6 +5,7 @@ import dev.bgrun.orchestrator.config.JobNames;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.events.EventLog;
 import dev.bgrun.orchestrator.job.JobState;
+import dev.bgrun.orchestrator.messages.DaemonAnswers;
 import dev.bgrun.orchestrator.messages.DiffAnswer;
 import dev.bgrun.orchestrator.messages.Event;
 import dev.bgrun.orchestrator.messages.EventsFellBehind;
@@ -81,24 +82,25 @@ public final class OutputSchemas {
     private static final Map<String, CommandOutput> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("run", run());
+        // A command that prints the daemon's answer as it is: the schema generated from the answer's record.
+        COMMANDS.put("run", answer(RunAnswer.class));
         COMMANDS.put("run-group", runGroup());
         COMMANDS.put("up", up());
         COMMANDS.put("down", down());
         COMMANDS.put("exec", exec());
         COMMANDS.put("list", list());
-        COMMANDS.put("status", status());
+        COMMANDS.put("status", answer(StatusAnswer.class));
         COMMANDS.put("tail", tail());
-        COMMANDS.put("diff", diff());
-        COMMANDS.put("screen", screen());
-        COMMANDS.put("send", send());
-        COMMANDS.put("wait", await());
-        COMMANDS.put("stop", stop());
-        COMMANDS.put("kill", kill());
-        COMMANDS.put("restart", restart());
-        COMMANDS.put("clean", clean());
-        COMMANDS.put("stats", stats());
-        COMMANDS.put("expect", expect());
+        COMMANDS.put("diff", answer(DiffAnswer.class));
+        COMMANDS.put("screen", answer(ScreenAnswer.class));
+        COMMANDS.put("send", answer(SendAnswer.class));
+        COMMANDS.put("wait", answer(WaitAnswer.class));
+        COMMANDS.put("stop", answer(Stopped.class));
+        COMMANDS.put("kill", answer(Killed.class));
+        COMMANDS.put("restart", answer(RestartAnswer.class));
+        COMMANDS.put("clean", answer(Removed.class));
+        COMMANDS.put("stats", answer(StatsAnswer.class));
+        COMMANDS.put("expect", answer(ExpectAnswer.class));
         COMMANDS.put("events", events());
         COMMANDS.put("daemon status", daemonStatus());
         COMMANDS.put("daemon stop", daemonStop());
@@ -131,19 +133,11 @@ public final class OutputSchemas {
 
     // ---- the commands -------------------------------------------------------------------------------------
 
-    // The daemon's answers: their schemas are generated from the message records (see Generated).
-
-    static CommandOutput run() {
-        return answer(RunAnswer.class);
-    }
+    // The daemon's answers and items, composed: their schemas are generated from the records (see Generated).
 
     static CommandOutput list() {
         return new CommandOutput(null, new Stream("always", document("bgrun list: one job",
                 "One line per job, oldest first; nothing at all when no job matches.", message(JobFields.class)), null), null);
-    }
-
-    static CommandOutput status() {
-        return answer(StatusAnswer.class);
     }
 
     static CommandOutput tail() {
@@ -154,46 +148,6 @@ public final class OutputSchemas {
                         "The last lines, then each new line as it is indexed, until the job has ended (with --keep, until "
                                 + "interrupted); no closing line.", message(Line.class)), null),
                 null);
-    }
-
-    static CommandOutput diff() {
-        return answer(DiffAnswer.class);
-    }
-
-    static CommandOutput screen() {
-        return answer(ScreenAnswer.class);
-    }
-
-    static CommandOutput send() {
-        return answer(SendAnswer.class);
-    }
-
-    static CommandOutput await() {
-        return answer(WaitAnswer.class);
-    }
-
-    static CommandOutput stop() {
-        return answer(Stopped.class);
-    }
-
-    static CommandOutput kill() {
-        return answer(Killed.class);
-    }
-
-    static CommandOutput restart() {
-        return answer(RestartAnswer.class);
-    }
-
-    static CommandOutput clean() {
-        return answer(Removed.class);
-    }
-
-    static CommandOutput stats() {
-        return answer(StatsAnswer.class);
-    }
-
-    static CommandOutput expect() {
-        return answer(ExpectAnswer.class);
     }
 
     static CommandOutput doctor() {
@@ -307,17 +261,13 @@ public final class OutputSchemas {
     }
 
     static CommandOutput daemonStatus() {
-        return json("The running daemon, or where it would be.", null, oneOf(List.of(daemonRunning().build(),
-                daemonNotRunning().build())));
+        return json("The running daemon, or where it would be.", null, oneOf(List.of(message(DaemonAnswers.Running.class),
+                message(DaemonAnswers.NotRunning.class))));
     }
 
     static CommandOutput daemonStop() {
         return json("The daemon stopping (its jobs keep running), or where it would be when none runs.", null,
-                oneOf(List.of(object()
-                        .req("stopping", constant(true))
-                        .req("pid", integer())
-                        .req("live_jobs", integer(0), "alive jobs, which keep running").build(),
-                        daemonNotRunning().build())));
+                oneOf(List.of(message(DaemonAnswers.Stopping.class), message(DaemonAnswers.NotRunning.class))));
     }
 
     static CommandOutput configCheck() {
@@ -420,38 +370,6 @@ public final class OutputSchemas {
 
     static Schemas.Obj cursor() {
         return object().req("cursor", Schemas.with(string(), "pattern", "^[0-9]+$"), "pass as --since to go on from here");
-    }
-
-    private static Schemas.Obj daemonNotRunning() {
-        return object()
-                .req("running", constant(false))
-                .req("root", string(), "the state root")
-                .req("socket", string());
-    }
-
-    private static Schemas.Obj daemonRunning() {
-        return object()
-                .req("running", constant(true))
-                .req("pid", integer())
-                .req("version", nullable(string()))
-                .req("protocol", integer(), "the protocol version")
-                .req("started_at", instant())
-                .req("uptime_ms", integer(0))
-                .req("root", string(), "the state root")
-                .req("socket", string())
-                .req("log", string(), "the daemon's log file")
-                .req("jobs", integer(0), "jobs it knows")
-                .req("live_jobs", integer(0), "alive ones")
-                .req("connections", integer(0), "other clients connected now (followers of tail, events, up)")
-                .req("rss_bytes", integer(0), "its own resident memory")
-                .req("heap_used_bytes", integer(0), "Java heap in use now")
-                .req("heap_max_bytes", integer(0), "the heap's cap")
-                .req("threads", integer(0), "its platform threads (virtual ones cost no OS thread)")
-                .req("open_files", integer(), "its open file descriptors; -1 when unknown")
-                .req("file_limit", integer(), "its limit of open files (ulimit -n); -1 when unknown or unlimited")
-                .req("exits_watched_by_pidfd", integer(0), "shims watched with a pidfd; the others (beyond the file budget) are looked up in /proc once a second")
-                .req("disk_free_bytes", integer(0), "free space on the state root's filesystem for this user")
-                .req("deadlocked_threads", arrayOf(string()), "threads the JVM finds deadlocked; always empty in a healthy daemon");
     }
 
     private static Map<String, Object> jobId() {

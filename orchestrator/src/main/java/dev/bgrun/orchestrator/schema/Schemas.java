@@ -95,13 +95,14 @@ public final class Schemas {
         return m;
     }
 
-    /** A schema made a document of its own: the dialect, a title and a description first. */
+    /** A schema made a document of its own: the dialect, a title and a description (given, or the schema's) first. */
     public static Map<String, Object> document(String title, String description, Map<String, Object> schema) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("$schema", DIALECT);
         m.put("title", title);
-        if (description != null) {
-            m.put("description", description);
+        Object said = description != null ? description : schema.get("description");
+        if (said != null) {
+            m.put("description", said);
         }
         schema.forEach(m::putIfAbsent);
         return m;
