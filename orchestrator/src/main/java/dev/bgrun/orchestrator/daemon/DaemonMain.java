@@ -2,7 +2,7 @@ package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.config.Durations;
 import dev.bgrun.orchestrator.error.Fatal;
-import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.messages.DaemonAnswers;
 import dev.bgrun.orchestrator.os.Resources;
 import dev.bgrun.orchestrator.state.StateRoot;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -64,36 +63,20 @@ public final class DaemonMain {
             }
         };
         Handler status = (a, r) -> {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("running", true);
-            s.put("pid", pid);
-            s.put("version", DaemonMain.class.getPackage().getImplementationVersion());
-            s.put("protocol", Protocol.VERSION);
-            s.put("started_at", started.toString());
-            s.put("uptime_ms", Duration.between(started, Instant.now()).toMillis());
-            s.put("root", root.dir().toString());
-            s.put("socket", root.socket().toString());
-            s.put("log", root.daemonLog().toString());
-            s.put("jobs", supervisor.jobs().size());
-            s.put("live_jobs", supervisor.liveCount());
-            s.put("connections", Math.max(0, serving.get().connections() - 1)); // besides the one asking
-            s.put("rss_bytes", rss());
             Runtime heap = Runtime.getRuntime();
-            s.put("heap_used_bytes", heap.totalMemory() - heap.freeMemory());
-            s.put("heap_max_bytes", heap.maxMemory());
-            s.put("threads", Resources.threads());
-            s.put("open_files", Resources.openFiles());
-            s.put("file_limit", Resources.fileLimit() == Long.MAX_VALUE ? -1 : Resources.fileLimit());
-            s.put("exits_watched_by_pidfd", supervisor.exits().withPidfd());
-            s.put("disk_free_bytes", root.dir().toFile().getUsableSpace());
-            s.put("deadlocked_threads", deadlockedThreads());
-            return s;
+            return new DaemonAnswers.Running(true, pid, DaemonMain.class.getPackage().getImplementationVersion(),
+                    Protocol.VERSION, started.toString(), Duration.between(started, Instant.now()).toMillis(),
+                    root.dir().toString(), root.socket().toString(), root.daemonLog().toString(), supervisor.jobs().size(),
+                    supervisor.liveCount(), Math.max(0, serving.get().connections() - 1), // besides the one asking
+                    rss(), heap.totalMemory() - heap.freeMemory(), heap.maxMemory(), Resources.threads(),
+                    Resources.openFiles(), Resources.fileLimit() == Long.MAX_VALUE ? -1 : Resources.fileLimit(),
+                    supervisor.exits().withPidfd(), root.dir().toFile().getUsableSpace(), deadlockedThreads());
         };
         handlers.put("ping", status);
         handlers.put("daemon.status", status);
         handlers.put("daemon.stop", (a, r) -> {
             stop.run();
-            return Json.object("stopping", true, "pid", pid, "live_jobs", supervisor.liveCount());
+            return new DaemonAnswers.Stopping(pid, supervisor.liveCount());
         });
         handlers.putAll(commands(supervisor));
 

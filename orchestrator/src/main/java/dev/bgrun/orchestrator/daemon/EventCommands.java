@@ -3,7 +3,9 @@ package dev.bgrun.orchestrator.daemon;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.events.EventLog;
-import dev.bgrun.orchestrator.json.Json;
+import dev.bgrun.orchestrator.messages.Event;
+import dev.bgrun.orchestrator.messages.EventsAnswer;
+import dev.bgrun.orchestrator.messages.EventsFellBehind;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
 import java.util.List;
@@ -39,7 +41,7 @@ final class EventCommands {
             List<Map<String, Object>> events = log.since(cursor, Integer.MAX_VALUE).stream()
                     .filter(e -> id(e) <= upTo).filter(wanted).limit(limit).toList();
             long last = events.size() == limit ? id(events.getLast()) : Math.max(cursor, upTo);
-            return Json.object("events", events, "cursor", Long.toString(last));
+            return new EventsAnswer(events.stream().map(Event::of).toList(), Long.toString(last));
         }
         Wakeup wakeup = new Wakeup();
         Consumer<Map<String, Object>> listener = event -> wakeup.raise(); // a signal only: events are read from the log
@@ -50,7 +52,7 @@ final class EventCommands {
                 // An old cursor: the backlog from the files, once (they are capped: 8 MiB each, two of them).
                 for (Map<String, Object> event : log.since(cursor, Integer.MAX_VALUE)) {
                     last = id(event);
-                    if (wanted.test(event) && !responder.item(event)) {
+                    if (wanted.test(event) && !responder.item(Event.of(event))) {
                         return null;
                     }
                 }
@@ -62,7 +64,7 @@ final class EventCommands {
                 }
                 for (Map<String, Object> event : batch) {
                     last = id(event);
-                    if (wanted.test(event) && !responder.item(event)) {
+                    if (wanted.test(event) && !responder.item(Event.of(event))) {
                         return null;
                     }
                 }
@@ -82,7 +84,7 @@ final class EventCommands {
      */
     private static Object fellBehind(long cursor, Handler.Responder responder) {
         String at = Long.toString(cursor);
-        responder.item(Json.object("type", "fell_behind", "cursor", at, "kept", EventLog.KEPT_IN_MEMORY));
+        responder.item(new EventsFellBehind(at, EventLog.KEPT_IN_MEMORY));
         throw new BgrunException(ErrorType.Busy, "events --follow fell behind: more than " + EventLog.KEPT_IN_MEMORY
                 + " events came after cursor " + at + " while this client was not reading",
                 "resume with: bgrun events --follow --since " + at, Map.of("cursor", at), null);

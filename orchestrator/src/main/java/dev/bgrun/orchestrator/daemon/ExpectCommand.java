@@ -5,10 +5,11 @@ import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.messages.ExpectAnswer;
+import dev.bgrun.orchestrator.messages.Line;
 import dev.bgrun.orchestrator.supervisor.Job;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -95,20 +96,12 @@ final class ExpectCommand {
         }
     }
 
-    private static Map<String, Object> answer(Job job, long begun, String outcome, LogLine line) {
+    private static ExpectAnswer answer(Job job, long begun, String outcome, LogLine line) {
         Map<String, Object> view = job.view(false);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("matched", line != null);
-        out.put("timed_out", outcome.equals("timed_out"));
-        out.put("ended", outcome.equals("ended"));
-        out.put("line", line == null ? null : line.toJson());
-        out.put("line_number", line == null ? null : line.number());
-        out.put("content", line == null ? null : line.text()); // the reference tool's field, beside "line"
-        out.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun));
-        out.put("id", job.id());
-        out.put("name", job.name());
-        out.put("state", view.get("state"));
-        out.put("reason", view.get("reason"));
-        return out;
+        return new ExpectAnswer(line != null, outcome.equals("timed_out"), outcome.equals("ended"), Line.of(line),
+                line == null ? null : line.number(),
+                line == null ? null : line.text(), // the reference tool's field, beside "line"
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun), job.id(), job.name(),
+                (String) view.get("state"), (String) view.get("reason"));
     }
 }

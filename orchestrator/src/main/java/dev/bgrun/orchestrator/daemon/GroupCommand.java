@@ -5,9 +5,9 @@ import dev.bgrun.orchestrator.config.JsonSpecs;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
-import dev.bgrun.orchestrator.json.Json;
-import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.messages.Group;
+import dev.bgrun.orchestrator.messages.Line;
 import dev.bgrun.orchestrator.supervisor.Job;
 import dev.bgrun.orchestrator.supervisor.RunRequest;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
@@ -95,8 +95,7 @@ final class GroupCommand {
                 }
                 return result(members, begunNanos, begun, false, null, true);
             }
-            if ((events || lines) && !responder.item(Json.object("type", "submitted",
-                    "jobs", members.values().stream().map(m -> view(m, begunNanos)).toList()))) {
+            if ((events || lines) && !responder.item(new Group.Submitted(views(members, begunNanos)))) {
                 return null; // the client knows at once which jobs it started, to stop them if interrupted
             }
             long deadline = timeoutMs > 0 ? begunNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : Long.MAX_VALUE;
@@ -123,7 +122,7 @@ final class GroupCommand {
             if (!stream.pump(responder)) {
                 return null;
             }
-            Map<String, Object> result = result(members, begunNanos, begun, timedOut, failed, false);
+            Group.Result result = result(members, begunNanos, begun, timedOut, failed, false);
             if (!follow) {
                 return result;
             }
@@ -138,7 +137,7 @@ final class GroupCommand {
                 }
             }
             stream.pump(responder);
-            return Json.object("type", "end", "jobs", members.values().stream().map(m -> view(m, begunNanos)).toList());
+            return new Group.End(views(members, begunNanos));
         }
     }
 
@@ -207,54 +206,35 @@ final class GroupCommand {
         return at == null ? 0 : Duration.between(begun, Instant.parse((String) at)).toMillis();
     }
 
-    private Map<String, Object> result(Map<String, Member> members, long begunNanos, Instant begun, boolean timedOut,
-                                       Member failed, boolean detached) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("type", "result");
-        out.put("ok", !timedOut && failed == null);
-        out.put("detached", detached);
-        out.put("timed_out", timedOut);
-        out.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos));
-        out.put("jobs", members.values().stream().map(m -> view(m, begunNanos)).toList());
+    private Group.Result result(Map<String, Member> members, long begunNanos, Instant begun, boolean timedOut,
+                                Member failed, boolean detached) {
+        List<String> blocked = null;
         if (failed != null) {
-            out.put("failure", failure(current(failed)));
-            List<String> blocked = new ArrayList<>();
+            blocked = new ArrayList<>();
             for (Member m : members.values()) {
                 if (current(m).state() == JobState.BLOCKED) {
                     blocked.add(m.name);
                 }
             }
-            out.put("blocked", blocked);
         }
-        if (timedOut) {
-            out.put("pending", members.values().stream().filter(m -> m.reachedMs == null).map(m -> m.name).toList());
-        }
-        return out;
+        List<String> pending = timedOut ? members.values().stream().filter(m -> m.reachedMs == null).map(m -> m.name).toList() : null;
+        return new Group.Result(!timedOut && failed == null, detached, timedOut,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos), views(members, begunNanos),
+                failed == null ? null : failure(current(failed)), blocked, pending);
     }
 
-    private Map<String, Object> view(Member m, long begunNanos) {
+    private List<Group.Job> views(Map<String, Member> members, long begunNanos) {
+        return members.values().stream().map(m -> view(m, begunNanos)).toList();
+    }
+
+    private Group.Job view(Member m, long begunNanos) {
         Job job = current(m);
-        Map<String, Object> v = new LinkedHashMap<>();
         Map<String, Object> full = job.view(false);
-        v.put("id", m.id);
-        v.put("name", m.name);
-        v.put("workspace", job.workspace());
-        v.put("state", full.get("state"));
-        v.put("reason", full.get("reason"));
-        v.put("target", job.spec().oneshot() ? "completed" : "ready");
-        v.put("reached", m.reachedMs != null);
-        v.put("reached_ms", m.reachedMs);
-        v.put("reused", m.reused);
-        v.put("pid", full.get("pid"));
-        v.put("ports", full.get("ports"));
-        if (full.get("blocked_by") != null) {
-            v.put("blocked_by", full.get("blocked_by"));
-        }
-        return v;
+        return Group.Job.of(full, m.id, m.name, job.spec().oneshot() ? "completed" : "ready", m.reachedMs, m.reused);
     }
 
     /** What went wrong: the job at the root (a blocked member's root cause), its reason and its last lines. */
-    private Map<String, Object> failure(Job member) {
+    private Group.Failure failure(Job member) {
         Job root = member;
         Map<String, Object> blockedBy = member.blockedBy();
         if (member.state() == JobState.BLOCKED && blockedBy != null && blockedBy.get("id") instanceof String id
@@ -262,20 +242,12 @@ final class GroupCommand {
             root = supervisor.job(id);
         }
         Map<String, Object> v = root.view(false);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("job", root.name());
-        out.put("id", root.id());
-        out.put("state", v.get("state"));
-        out.put("reason", v.get("reason"));
-        out.put("exit_code", v.get("exit_code"));
         LogStore logs = supervisor.logs(root);
         int incarnation = ((Number) v.get("incarnation")).intValue();
         // The failing incarnation's own lines: earlier runs' output would only mislead.
-        List<Map<String, Object>> last = logs.tail(REPORT_LINES).stream().filter(l -> l.incarnation() == incarnation)
-                .map(LogLine::toJson).toList();
-        out.put("last_lines", last);
-        out.put("total_lines", logs.lineCount());
-        out.put("log", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString()));
-        return out;
+        List<Line> last = logs.tail(REPORT_LINES).stream().filter(l -> l.incarnation() == incarnation).map(Line::of).toList();
+        return new Group.Failure(root.name(), root.id(), (String) v.get("state"), (String) v.get("reason"),
+                (Integer) v.get("exit_code"), last, logs.lineCount(),
+                new Group.Failure.Log(logs.file("stdout").toString(), logs.file("stderr").toString()));
     }
 }

@@ -1,9 +1,10 @@
 package dev.bgrun.orchestrator.daemon;
 
 import dev.bgrun.orchestrator.events.EventLog;
-import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.messages.Group;
+import dev.bgrun.orchestrator.messages.Line;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -83,7 +84,7 @@ final class GroupStream implements AutoCloseable {
             if (event == null && earliest == null) {
                 return true;
             }
-            Map<String, Object> out;
+            Record out;
             // A line read at the moment of a transition comes first: it is what made a log rule ready.
             if (earliest != null && (event == null || !earliest.peek().timestamp().isAfter(Instant.parse((String) event.get("at"))))) {
                 out = earliest.take();
@@ -105,8 +106,7 @@ final class GroupStream implements AutoCloseable {
             if (batch == null) {
                 String missed = Long.toString(eventCursor);
                 eventCursor = log.lastId();
-                if (!responder.item(Json.object("type", "fell_behind", "cursor", missed,
-                        "resumed_at", Long.toString(eventCursor)))) {
+                if (!responder.item(new Group.FellBehind(missed, Long.toString(eventCursor)))) {
                     return FELL_BEHIND_SENT_BUT_GONE;
                 }
                 return null;
@@ -129,12 +129,8 @@ final class GroupStream implements AutoCloseable {
     }
 
     /** A transition event as the stream shows it (the shape of {@code Transition.toJson}, plus elapsed_ms). */
-    private Map<String, Object> transition(Map<String, Object> event) {
-        Map<String, Object> json = Json.object("type", "transition", "at", event.get("at"), "id", event.get("job_id"),
-                "job", event.get("job"), "workspace", event.get("workspace"), "from", event.get("from"), "to", event.get("to"),
-                "reason", event.get("reason"), "incarnation", event.get("incarnation"));
-        json.put("elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos));
-        return json;
+    private Group.Transition transition(Map<String, Object> event) {
+        return Group.Transition.of(event, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begunNanos));
     }
 
     @Override
@@ -172,11 +168,8 @@ final class GroupStream implements AutoCloseable {
             return batch.peek();
         }
 
-        Map<String, Object> take() {
-            LogLine line = batch.poll();
-            Map<String, Object> json = Json.object("type", "line", "job", name, "id", id);
-            json.putAll(line.toJson());
-            return json;
+        Group.OutputLine take() {
+            return new Group.OutputLine(name, id, Line.of(batch.poll()));
         }
     }
 }

@@ -4,9 +4,18 @@ import dev.bgrun.orchestrator.config.Signals;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
-import dev.bgrun.orchestrator.json.Json;
-import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.messages.JobFields;
+import dev.bgrun.orchestrator.messages.JobTransition;
+import dev.bgrun.orchestrator.messages.Killed;
+import dev.bgrun.orchestrator.messages.ListAnswer;
+import dev.bgrun.orchestrator.messages.Removed;
+import dev.bgrun.orchestrator.messages.RestartAnswer;
+import dev.bgrun.orchestrator.messages.RunAnswer;
+import dev.bgrun.orchestrator.messages.StatsAnswer;
+import dev.bgrun.orchestrator.messages.StatusAnswer;
+import dev.bgrun.orchestrator.messages.Stopped;
+import dev.bgrun.orchestrator.messages.WaitAnswer;
 import dev.bgrun.orchestrator.supervisor.Job;
 import dev.bgrun.orchestrator.supervisor.RunRequest;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
@@ -16,9 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /** The protocol commands about jobs: run, list, status, stop, kill, restart, clean, wait, stats. */
@@ -40,7 +46,7 @@ final class JobCommands {
         handlers.put("restart", (a, r) -> restart(new Args(a)));
         handlers.put("clean", (a, r) -> clean(new Args(a)));
         handlers.put("wait", (a, r) -> await(new Args(a), r));
-        handlers.put("stats", (a, r) -> supervisor.stats(job(new Args(a))));
+        handlers.put("stats", (a, r) -> StatsAnswer.of(supervisor.stats(job(new Args(a)))));
     }
 
     private Object run(Args a) throws Exception {
@@ -50,9 +56,7 @@ final class JobCommands {
         RunRequest request = new RunRequest(name, a.required("workspace"), a.object("spec"), a.string("project"),
                 a.required("cwd"), env, a.flag("replace"));
         Supervisor.Started started = supervisor.run(request);
-        Map<String, Object> view = started.job().view(false);
-        view.put("reused", started.reused());
-        return view;
+        return new RunAnswer(JobFields.of(started.job().view(false)), started.reused());
     }
 
     private Object list(Args a) {
@@ -63,11 +67,11 @@ final class JobCommands {
                         + "starting, running, ready, restarting, exited, failed, stopped, blocked");
             }
         }
-        List<Map<String, Object>> views = new ArrayList<>();
+        List<JobFields> jobs = new ArrayList<>();
         for (Job job : select(a)) {
-            views.add(job.view(a.flag("show_env")));
+            jobs.add(JobFields.of(job.view(a.flag("show_env"))));
         }
-        return Json.object("jobs", views);
+        return new ListAnswer(jobs);
     }
 
     /** The jobs matching the filters: workspace, tag, state, name (each a list: any of). */
@@ -90,13 +94,12 @@ final class JobCommands {
 
     private Object status(Args a) {
         Job job = job(a);
-        Map<String, Object> view = job.view(a.flag("show_env"));
+        JobFields fields = JobFields.of(job.view(a.flag("show_env")));
         LogStore logs = supervisor.logs(job);
-        view.put("log", Json.object("stdout", logs.file("stdout").toString(), "stderr", logs.file("stderr").toString(),
-                "lines", logs.lineCount()));
-        view.put("transitions", job.transitions());
-        view.put("last_diff_cursor", logs.cursors().get("default")); // where a plain `diff` goes on from
-        return view;
+        return new StatusAnswer(fields,
+                new StatusAnswer.Log(logs.file("stdout").toString(), logs.file("stderr").toString(), logs.lineCount()),
+                job.transitions().stream().map(JobTransition::of).toList(),
+                logs.cursors().get("default")); // where a plain `diff` goes on from
     }
 
     /** The jobs named by refs plus, with --all, --workspace or --tag, every alive job selected. */
@@ -114,7 +117,7 @@ final class JobCommands {
         return new ArrayList<>(new java.util.LinkedHashSet<>(targets));
     }
 
-    private Object stop(Args a) throws InterruptedException {
+    private Stopped stop(Args a) throws InterruptedException {
         List<Job> targets = targets(a);
         List<String> stopped = java.util.Collections.synchronizedList(new ArrayList<>());
         for (List<Job> layer : stopLayers(targets)) {
@@ -136,7 +139,7 @@ final class JobCommands {
                 t.join();
             }
         }
-        return Json.object("stopped", stopped);
+        return new Stopped(List.copyOf(stopped));
     }
 
     /**
@@ -167,7 +170,7 @@ final class JobCommands {
     private Object kill(Args a) throws InterruptedException {
         String given = a.string("signal");
         if (given == null) {
-            return Json.object("killed", ((Map<?, ?>) stop(a)).get("stopped"));
+            return new Killed(stop(a).stopped(), null);
         }
         String signal = Signals.canonical(given);
         if (signal == null) {
@@ -179,11 +182,11 @@ final class JobCommands {
             supervisor.signal(job, signal);
             killed.add(job.id());
         }
-        return Json.object("killed", killed, "signal", signal);
+        return new Killed(killed, signal);
     }
 
     private Object restart(Args a) throws InterruptedException {
-        return supervisor.restart(job(a));
+        return RestartAnswer.of(supervisor.restart(job(a)));
     }
 
     private Object clean(Args a) throws InterruptedException {
@@ -201,7 +204,7 @@ final class JobCommands {
                 removed.add(job.id());
             }
         }
-        return Json.object("removed", removed);
+        return new Removed(removed);
     }
 
     private Object await(Args a, Handler.Responder responder) throws InterruptedException {
@@ -224,15 +227,7 @@ final class JobCommands {
         }
         Map<String, Object> view = job.view(false);
         boolean ready = state == JobState.READY || oneshot && state == JobState.EXITED;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ready", ready);
-        out.put("timed_out", !ready && !state.terminal());
-        out.put("state", state.keyword());
-        out.put("reason", view.get("reason"));
-        out.put("exit_code", view.get("exit_code"));
-        out.put("elapsed_ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
-        out.put("id", job.id());
-        out.put("name", job.name());
-        return out;
+        return new WaitAnswer(ready, !ready && !state.terminal(), state.keyword(), (String) view.get("reason"),
+                (Integer) view.get("exit_code"), Duration.ofNanos(System.nanoTime() - started).toMillis(), job.id(), job.name());
     }
 }

@@ -3,17 +3,23 @@ package dev.bgrun.orchestrator.daemon;
 import dev.bgrun.orchestrator.error.BgrunException;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.job.JobState;
-import dev.bgrun.orchestrator.json.Json;
 import dev.bgrun.orchestrator.logs.Level;
 import dev.bgrun.orchestrator.logs.LineFilter;
 import dev.bgrun.orchestrator.logs.LogLine;
 import dev.bgrun.orchestrator.logs.LogReads;
 import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.messages.Artifact;
+import dev.bgrun.orchestrator.messages.DiffAnswer;
+import dev.bgrun.orchestrator.messages.FollowEnd;
+import dev.bgrun.orchestrator.messages.Line;
+import dev.bgrun.orchestrator.messages.ScreenAnswer;
+import dev.bgrun.orchestrator.messages.SendAnswer;
+import dev.bgrun.orchestrator.messages.TailAnswer;
+import dev.bgrun.orchestrator.messages.TailDigest;
 import dev.bgrun.orchestrator.supervisor.Job;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -96,28 +102,23 @@ final class LogCommands {
         logs.catchUp(job.incarnation(), false);
         long after = since(a, logs);
         if (a.flag("digest")) {
-            Map<String, Object> digest = LogReads.digest(logs, filter, after);
-            digest.put("total_lines", logs.lineCount());
-            digest.put("artifact", logs.artifact());
-            return digest;
+            Map<String, Object> d = LogReads.digest(logs, filter, after);
+            return new TailDigest(((Number) d.get("lines")).longValue(), ((Number) d.get("errors")).longValue(),
+                    ((Number) d.get("warnings")).longValue(), line(d, "first_line"), line(d, "last_error"),
+                    line(d, "last_warning"), line(d, "last_line"), logs.lineCount(), Artifact.of(logs.artifact()));
         }
         LogReads.Tail tail = LogReads.last(logs, filter, lines, after);
         List<LogLine> shown = tail.lines();
         long first = Math.max(after + 1, logs.firstLine());
         long considered = Math.max(0, logs.lineCount() - first + 1);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("lines", shown.stream().map(LogLine::toJson).toList());
-        out.put("total_lines", logs.lineCount());
-        out.put("first_line", logs.firstLine());
-        out.put("shown", shown.size());
-        out.put("truncated", tail.earlier());
+        String summary = null;
         if (tail.earlier()) {
-            out.put("summary", (filter.selects() ? "Showing the last " + shown.size() + " matching lines; more match among the "
+            summary = ((filter.selects() ? "Showing the last " + shown.size() + " matching lines; more match among the "
                     + considered + " lines" : "Showing " + shown.size() + " of " + considered + " lines") + " of " + job.name()
                     + "; full log: " + logs.file("stdout") + ", " + logs.file("stderr"));
         }
-        out.put("artifact", logs.artifact());
-        return out;
+        return new TailAnswer(shown.stream().map(Line::of).toList(), logs.lineCount(), logs.firstLine(), shown.size(),
+                tail.earlier(), summary, Artifact.of(logs.artifact()));
     }
 
     /**
@@ -164,10 +165,10 @@ final class LogCommands {
                     if (logs.lineCount() > last) {
                         continue; // its last lines first
                     }
-                    return Json.object("ended", true, "state", state.keyword(), "last_line", logs.lineCount());
+                    return new FollowEnd(true, state.keyword(), logs.lineCount());
                 }
                 if (supervisor.job(job.id()) == null) {
-                    return Json.object("ended", true, "state", "removed", "last_line", logs.lineCount());
+                    return new FollowEnd(true, "removed", logs.lineCount());
                 }
                 if (!wakeup.await(200, TimeUnit.MILLISECONDS) && !responder.open()) {
                     return null; // the client left while the job was silent
@@ -176,6 +177,11 @@ final class LogCommands {
         } finally {
             logs.removeListener(listener);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Line line(Map<String, Object> digest, String key) {
+        return Line.of((Map<String, Object>) digest.get(key));
     }
 
     private Object diff(Args a) {
@@ -198,21 +204,11 @@ final class LogCommands {
         if (!explicit) {
             logs.cursors().put(name, slice.cursor());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("cursor", slice.cursor());
-        out.put("lines", slice.lines().stream().map(LogLine::toJson).toList());
-        out.put("more", slice.more());
-        out.put("missed", slice.missed());
-        out.put("reset", reset);
-        out.put("total_lines", logs.lineCount());
-        out.put("cursor_name", explicit ? null : name);
-        if (slice.more()) {
-            out.put("summary", "Showing " + slice.lines().size() + " new lines of " + job.name() + "; "
-                    + (logs.lineCount() - slice.cursor()) + " more after cursor " + slice.cursor() + ".");
-            out.put("artifact", logs.artifact());
-        }
-        out.put("state", job.state().keyword());
-        return out;
+        String summary = slice.more() ? "Showing " + slice.lines().size() + " new lines of " + job.name() + "; "
+                + (logs.lineCount() - slice.cursor()) + " more after cursor " + slice.cursor() + "." : null;
+        return new DiffAnswer(slice.cursor(), slice.lines().stream().map(Line::of).toList(), slice.more(), slice.missed(),
+                reset, logs.lineCount(), explicit ? null : name, summary, slice.more() ? Artifact.of(logs.artifact()) : null,
+                job.state().keyword());
     }
 
     private Object screen(Args a) {
@@ -223,12 +219,8 @@ final class LogCommands {
         boolean memory = logs.screenInMemory(lines);
         List<LogLine> shown = logs.screen(lines);
         LineFilter filter = new LineFilter(null, null, null, a.flag("strip_ansi"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("lines", shown.stream().map(filter::apply).map(LogLine::toJson).toList());
-        out.put("source", memory ? "memory" : "disk");
-        out.put("state", job.state().keyword());
-        out.put("total_lines", logs.lineCount());
-        return out;
+        return new ScreenAnswer(shown.stream().map(filter::apply).map(Line::of).toList(), memory ? "memory" : "disk",
+                job.state().keyword(), logs.lineCount());
     }
 
     private Object send(Args a) throws InterruptedException {
@@ -239,6 +231,6 @@ final class LogCommands {
         }
         int written = supervisor.send(job, data.getBytes(java.nio.charset.StandardCharsets.UTF_8), a.flag("eof"),
                 a.millis("timeout_ms", 10_000));
-        return Json.object("ok", true, "bytes", written, "eof", a.flag("eof"));
+        return new SendAnswer(true, written, a.flag("eof"));
     }
 }

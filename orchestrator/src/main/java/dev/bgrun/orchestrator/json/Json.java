@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.bgrun.orchestrator.messages.Messages;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -16,8 +17,9 @@ import java.util.Map;
 
 /**
  * JSON as plain data (maps, lists, strings, numbers, booleans, null), read and written with Jackson's
- * streaming API. bgrun's JSON (CLI output, the daemon protocol, job records) is all plain data; binding it to
- * classes would cost tens of milliseconds of ObjectMapper start-up on every CLI call for nothing.
+ * streaming API: the CLI's output, the protocol's envelope, job records. The daemon's answers are records
+ * ({@code messages}), written by {@link Messages}' ObjectMapper when one is met, so a call that prints only
+ * plain data (a local {@code config check}) never starts data binding.
  */
 public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -148,6 +150,7 @@ public final class Json {
                 g.writeEndArray();
             }
             case Enum<?> e -> g.writeString(e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            case Record message -> Messages.write(g, message); // a daemon answer: data binding, loaded only here
             default -> g.writeString(value.toString());
         }
     }

@@ -1,17 +1,36 @@
 package dev.bgrun.orchestrator.schema;
 
 import dev.bgrun.orchestrator.config.Condition;
-import dev.bgrun.orchestrator.config.JobKeys;
 import dev.bgrun.orchestrator.config.JobNames;
 import dev.bgrun.orchestrator.error.ErrorType;
 import dev.bgrun.orchestrator.events.EventLog;
 import dev.bgrun.orchestrator.job.JobState;
-import dev.bgrun.orchestrator.logs.LogStore;
+import dev.bgrun.orchestrator.messages.DaemonAnswers;
+import dev.bgrun.orchestrator.messages.DiffAnswer;
+import dev.bgrun.orchestrator.messages.Event;
+import dev.bgrun.orchestrator.messages.EventsFellBehind;
+import dev.bgrun.orchestrator.messages.ExpectAnswer;
+import dev.bgrun.orchestrator.messages.Group;
+import dev.bgrun.orchestrator.messages.JobFields;
+import dev.bgrun.orchestrator.messages.Killed;
+import dev.bgrun.orchestrator.messages.Line;
+import dev.bgrun.orchestrator.messages.Removed;
+import dev.bgrun.orchestrator.messages.RestartAnswer;
+import dev.bgrun.orchestrator.messages.RunAnswer;
+import dev.bgrun.orchestrator.messages.ScreenAnswer;
+import dev.bgrun.orchestrator.messages.SendAnswer;
+import dev.bgrun.orchestrator.messages.Shape;
+import dev.bgrun.orchestrator.messages.StatsAnswer;
+import dev.bgrun.orchestrator.messages.StatusAnswer;
+import dev.bgrun.orchestrator.messages.Stopped;
+import dev.bgrun.orchestrator.messages.TailAnswer;
+import dev.bgrun.orchestrator.messages.TailDigest;
+import dev.bgrun.orchestrator.messages.WaitAnswer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +41,6 @@ import static dev.bgrun.orchestrator.schema.Schemas.instant;
 import static dev.bgrun.orchestrator.schema.Schemas.integer;
 import static dev.bgrun.orchestrator.schema.Schemas.mapOf;
 import static dev.bgrun.orchestrator.schema.Schemas.nullable;
-import static dev.bgrun.orchestrator.schema.Schemas.number;
 import static dev.bgrun.orchestrator.schema.Schemas.object;
 import static dev.bgrun.orchestrator.schema.Schemas.oneOf;
 import static dev.bgrun.orchestrator.schema.Schemas.oneOfValues;
@@ -30,11 +48,12 @@ import static dev.bgrun.orchestrator.schema.Schemas.string;
 
 /**
  * The JSON every command prints on stdout in JSON mode, and the error envelope on stderr, as JSON Schema
- * (draft 2020-12). This is the one place these shapes are written down: one method per command, built from
- * shared pieces (a job's fields, a log line, a transition) so that an object printed by several commands is
- * described once. Enumerations come from the code's own models ({@link JobState}, {@link ErrorType},
- * {@link EventLog#TYPES}, {@link Condition}, {@link LogStore#streams()}); objects are closed
- * ({@code additionalProperties: false}), so a field added in code and not here fails the schema tests.
+ * (draft 2020-12): one method per command. What the daemon answers is a record of
+ * {@code dev.bgrun.orchestrator.messages}, and its schema is the one generated from that record at build time
+ * ({@link MessageSchemas}, {@link Generated}); what the CLI builds itself (config, doctor, capabilities, ...) is
+ * described here from shared pieces. Enumerations come from the code's own models ({@link JobState},
+ * {@link ErrorType}, {@link EventLog#TYPES}, {@link Condition}); objects are closed
+ * ({@code additionalProperties: false}), so a field added in code and not in its schema fails the schema tests.
  *
  * <p>The input side (options and arguments) is the CLI's: it is read from the picocli model, and {@code run
  * --spec} from {@link JobSpecSchema}.
@@ -63,24 +82,25 @@ public final class OutputSchemas {
     private static final Map<String, CommandOutput> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("run", run());
+        // A command that prints the daemon's answer as it is: the schema generated from the answer's record.
+        COMMANDS.put("run", answer(RunAnswer.class));
         COMMANDS.put("run-group", runGroup());
         COMMANDS.put("up", up());
         COMMANDS.put("down", down());
         COMMANDS.put("exec", exec());
         COMMANDS.put("list", list());
-        COMMANDS.put("status", status());
+        COMMANDS.put("status", answer(StatusAnswer.class));
         COMMANDS.put("tail", tail());
-        COMMANDS.put("diff", diff());
-        COMMANDS.put("screen", screen());
-        COMMANDS.put("send", send());
-        COMMANDS.put("wait", await());
-        COMMANDS.put("stop", stop());
-        COMMANDS.put("kill", kill());
-        COMMANDS.put("restart", restart());
-        COMMANDS.put("clean", clean());
-        COMMANDS.put("stats", stats());
-        COMMANDS.put("expect", expect());
+        COMMANDS.put("diff", answer(DiffAnswer.class));
+        COMMANDS.put("screen", answer(ScreenAnswer.class));
+        COMMANDS.put("send", answer(SendAnswer.class));
+        COMMANDS.put("wait", answer(WaitAnswer.class));
+        COMMANDS.put("stop", answer(Stopped.class));
+        COMMANDS.put("kill", answer(Killed.class));
+        COMMANDS.put("restart", answer(RestartAnswer.class));
+        COMMANDS.put("clean", answer(Removed.class));
+        COMMANDS.put("stats", answer(StatsAnswer.class));
+        COMMANDS.put("expect", answer(ExpectAnswer.class));
         COMMANDS.put("events", events());
         COMMANDS.put("daemon status", daemonStatus());
         COMMANDS.put("daemon stop", daemonStop());
@@ -115,54 +135,20 @@ public final class OutputSchemas {
 
     // ---- the commands -------------------------------------------------------------------------------------
 
-    static CommandOutput run() {
-        return json("The job (its fields as list prints them) and whether an alive job of the same name was returned instead.",
-                jobFields().req("reused", bool(), "whether an alive job of the same name was returned instead of starting one"));
-    }
+    // The daemon's answers and items, composed: their schemas are generated from the records (see Generated).
 
     static CommandOutput list() {
         return new CommandOutput(null, new Stream("always", document("bgrun list: one job",
-                "One line per job, oldest first; nothing at all when no job matches.", jobFields().build()), null), null);
-    }
-
-    static CommandOutput status() {
-        return json("One job: its fields, its log files and its latest transitions (up to 50, oldest first).",
-                jobFields()
-                        .req("log", object()
-                                .req("stdout", string(), "path of the stdout log file")
-                                .req("stderr", string(), "path of the stderr log file")
-                                .req("lines", integer(0), "lines indexed so far, both streams together").build())
-                        .req("transitions", arrayOf(jobTransition().build()))
-                        .req("last_diff_cursor", integer(0), "the default diff cursor: the last line a plain `diff` looked at (0 before any)"));
+                "One line per job, oldest first; nothing at all when no job matches.", message(JobFields.class)), null), null);
     }
 
     static CommandOutput tail() {
-        Map<String, Object> lines = object()
-                .req("lines", arrayOf(logLine().build()))
-                .req("total_lines", integer(0), "lines indexed so far")
-                .req("first_line", integer(1), "the first line still kept (earlier ones were rotated away)")
-                .req("shown", integer(0), "how many lines are in lines")
-                .req("truncated", bool(), "more lines were considered than shown")
-                .opt("summary", string(), "when truncated: what was shown of how many, and where the full log is")
-                .req("artifact", artifact(), "the full log")
-                .build();
-        Map<String, Object> digest = object()
-                .req("lines", integer(0), "lines looked at (after the stream filter)")
-                .req("errors", integer(0))
-                .req("warnings", integer(0))
-                .req("first_line", nullable(logLine().build()))
-                .req("last_error", nullable(logLine().build()))
-                .req("last_warning", nullable(logLine().build()))
-                .req("last_line", nullable(logLine().build()))
-                .req("total_lines", integer(0))
-                .req("artifact", artifact())
-                .build();
         return new CommandOutput(
                 document("bgrun tail", "The last lines of the job's output (both streams, in line order), or with --digest a summary.",
-                        oneOf(List.of(lines, digest))),
+                        oneOf(List.of(message(TailAnswer.class), message(TailDigest.class)))),
                 new Stream("--follow", document("bgrun tail --follow: one line",
                         "The last lines, then each new line as it is indexed, until the job has ended (with --keep, until "
-                                + "interrupted); no closing line.", logLine().build()), null),
+                                + "interrupted); no closing line.", message(Line.class)), null),
                 null);
     }
 
@@ -224,116 +210,27 @@ public final class OutputSchemas {
                 .req("written", bool()));
     }
 
-    static CommandOutput diff() {
-        return json("The lines after the cursor, and the cursor to pass next time (kept by the daemon under cursor_name).", object()
-                .req("cursor", integer(0), "the last line looked at: the next diff starts after it")
-                .req("lines", arrayOf(logLine().build()))
-                .req("more", bool(), "lines after the cursor were left for the next diff (--lines was reached)")
-                .req("missed", integer(0), "lines after the caller's cursor that had been rotated away")
-                .req("reset", bool(), "the cursor was past the end of this log (another job's), so the diff started over")
-                .req("total_lines", integer(0))
-                .req("cursor_name", nullable(string()), "the daemon-kept cursor moved; null with --cursor")
-                .opt("summary", string(), "when more: how many lines are left")
-                .opt("artifact", artifact(), "when more: the full log")
-                .req("state", state()));
-    }
-
-    static CommandOutput screen() {
-        return json("The most recent lines, from the daemon's memory while the job runs and for 5 minutes after.", object()
-                .req("lines", arrayOf(logLine().build()))
-                .req("source", oneOfValues(List.of("memory", "disk")), "disk after a daemon restart, or long after the end")
-                .req("state", state())
-                .req("total_lines", integer(0)));
-    }
-
-    static CommandOutput send() {
-        return json("What was written to the job's stdin.", object()
-                .req("ok", constant(true))
-                .req("bytes", integer(0))
-                .req("eof", bool(), "the job's stdin was closed after"));
-    }
-
-    static CommandOutput await() {
-        return json("Whether the job became ready before it ended or the timeout passed (exit 0, 1 or 124).", object()
-                .req("ready", bool(), "state ready, or exited for a oneshot job")
-                .req("timed_out", bool(), "the wait ran out of time with the job still alive")
-                .req("state", state())
-                .req("reason", string())
-                .req("exit_code", nullable(integer()))
-                .req("elapsed_ms", integer(0))
-                .req("id", jobId())
-                .req("name", string()));
-    }
-
-    static CommandOutput stop() {
-        return json("The jobs this call stopped.", object().req("stopped", arrayOf(jobId())));
-    }
-
-    static CommandOutput kill() {
-        return json("The jobs stopped, or with -s the jobs signalled and the signal.", object()
-                .req("killed", arrayOf(jobId()))
-                .opt("signal", string(), "only with -s: the signal sent"));
-    }
-
-    static CommandOutput restart() {
-        return json("The job, once its next incarnation is spawned (or waiting, for a job with after); restarts of one "
-                + "job run one after another.", jobFields()
-                .req("previous_incarnation", integer(0), "the incarnation current when this restart was handled")
-                .req("stopped_previous", bool(), "whether that incarnation was alive and this restart stopped it"));
-    }
-
-    static CommandOutput clean() {
-        return json("The jobs removed.", object().req("removed", arrayOf(jobId())));
-    }
-
     static CommandOutput down() {
         return json("The jobs stopped and, with --clean, removed.", object()
                 .req("stopped", arrayOf(jobId()))
                 .opt("removed", arrayOf(jobId()), "only with --clean"));
     }
 
-    static CommandOutput stats() {
-        return json("One reading of the job's process tree; zeros (and uptime_ms null) when it is not running.", object()
-                .req("id", jobId())
-                .req("name", string())
-                .req("state", state())
-                .req("pid", nullable(integer()))
-                .req("uptime_ms", nullable(integer(0)), "of the current incarnation; null when not running")
-                .req("cpu_percent", number(), "over a 250 ms sample; 100 is one core")
-                .req("cpu_seconds", number(), "CPU time used so far")
-                .req("rss_bytes", integer(0), "resident memory of the whole tree")
-                .req("threads", integer(0))
-                .req("processes", integer(0))
-                .req("ports", arrayOf(port()), "TCP ports listened on")
-                .req("listening", arrayOf(object()
-                        .req("protocol", oneOfValues(List.of("tcp", "tcp6")))
-                        .req("address", string())
-                        .req("port", port()).build()))
-                .req("cpu_pct", number(), "the reference tool's name for cpu_percent")
-                .req("rss_mb", integer(0), "rss_bytes in MiB, rounded (the reference tool's field)")
-                .req("uptime_secs", nullable(integer(0)), "uptime_ms in whole seconds (the reference tool's field)"));
-    }
-
-    static CommandOutput expect() {
-        return json("Whether a line matched (exit 0), the job ended first (1) or the timeout passed (124).", object()
-                .req("matched", bool())
-                .req("timed_out", bool())
-                .req("ended", bool(), "the job ended before a line matched")
-                .req("line", nullable(logLine().build()), "the matching line")
-                .req("line_number", nullable(integer(1)))
-                .req("content", nullable(string()), "the matching line's content (the reference tool's field)")
-                .req("elapsed_ms", integer(0))
-                .req("id", jobId())
-                .req("name", string())
-                .req("state", state())
-                .req("reason", string()));
-    }
-
     static CommandOutput events() {
+        List<Map<String, Object>> items = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (Class<?> type : Event.class.getPermittedSubclasses()) {
+            items.add(message(type.asSubclass(Record.class)));
+            types.add(type.getAnnotation(Shape.Tagged.class).value());
+        }
+        if (!types.equals(EventLog.TYPES)) {
+            throw new IllegalStateException("event types " + EventLog.TYPES + " but records for " + types);
+        }
+        items.add(message(EventsFellBehind.class));
         return new CommandOutput(null, new Stream("always",
                 document("bgrun events: one event", "Transitions and notifications after the cursor, in order; with "
                         + "--follow, a fell_behind record ends the stream (exit 1, Busy) when the client read too slowly.",
-                        eventOrFellBehind()),
+                        oneOf(items)),
                 document("bgrun events: the cursor", "The last line without --follow: pass it as --since next time.",
                         cursor().build())),
                 null);
@@ -342,11 +239,12 @@ public final class OutputSchemas {
     static CommandOutput runGroup() {
         return new CommandOutput(
                 document("bgrun run-group", "The result, also when a job failed (exit 1) or on a timeout (exit 124).",
-                        groupResult().build()),
+                        message(Group.Result.class)),
                 new Stream("--stream", document("bgrun run-group --stream: one item",
                         "First a submitted item, then each transition of a selected job; the result is the last line.",
-                        oneOf(List.of(submitted().build(), groupTransition().build(), groupFellBehind().build()))),
-                        document("bgrun run-group --stream: the result", null, groupResult().build())),
+                        oneOf(List.of(message(Group.Submitted.class), message(Group.Transition.class),
+                                message(Group.FellBehind.class)))),
+                        document("bgrun run-group --stream: the result", null, message(Group.Result.class))),
                 null);
     }
 
@@ -354,11 +252,9 @@ public final class OutputSchemas {
         return new CommandOutput(null, new Stream("always",
                 document("bgrun up: one item", "The submitted jobs, every transition and output line of the selected "
                                 + "jobs, and the result once the stack is up (or could not come up).",
-                        oneOf(List.of(submitted().build(), groupTransition().build(), groupLine().build(),
-                                groupFellBehind().build(), groupResult().build()))),
-                document("bgrun up: the end", "The last line, only when every job ended by itself.", object()
-                        .req("type", constant("end"))
-                        .req("jobs", arrayOf(groupJob().build()), "the final state of each job").build())),
+                        oneOf(List.of(message(Group.Submitted.class), message(Group.Transition.class),
+                                message(Group.OutputLine.class), message(Group.FellBehind.class), message(Group.Result.class)))),
+                document("bgrun up: the end", "The last line, only when every job ended by itself.", message(Group.End.class))),
                 null);
     }
 
@@ -367,17 +263,13 @@ public final class OutputSchemas {
     }
 
     static CommandOutput daemonStatus() {
-        return json("The running daemon, or where it would be.", null, oneOf(List.of(daemonRunning().build(),
-                daemonNotRunning().build())));
+        return json("The running daemon, or where it would be.", null, oneOf(List.of(message(DaemonAnswers.Running.class),
+                message(DaemonAnswers.NotRunning.class))));
     }
 
     static CommandOutput daemonStop() {
         return json("The daemon stopping (its jobs keep running), or where it would be when none runs.", null,
-                oneOf(List.of(object()
-                        .req("stopping", constant(true))
-                        .req("pid", integer())
-                        .req("live_jobs", integer(0), "alive jobs, which keep running").build(),
-                        daemonNotRunning().build())));
+                oneOf(List.of(message(DaemonAnswers.Stopping.class), message(DaemonAnswers.NotRunning.class))));
     }
 
     static CommandOutput configCheck() {
@@ -478,249 +370,8 @@ public final class OutputSchemas {
 
     // ---- shared shapes ------------------------------------------------------------------------------------
 
-    /** A job's fields, as run, list, status and restart print them (Supervisor's Job.view). */
-    static Schemas.Obj jobFields() {
-        return object()
-                .req("id", jobId())
-                .req("name", string())
-                .req("workspace", workspace())
-                .req("state", state())
-                .req("reason", string(), "the reason of its last transition")
-                .req("cmd", JobKeys.CMD.type().jsonSchema(), "a string (run by /bin/sh -c) or an array (executed directly)")
-                .req("pid", nullable(integer()), "null before it is spawned")
-                .req("pgid", nullable(integer()))
-                .req("incarnation", integer(0), "0 before the first start")
-                .req("restart_count", integer(0))
-                .req("exit_code", nullable(integer()))
-                .req("signal", nullable(string()), "the signal name when exit_code is 129 to 159")
-                .req("created_at", instant())
-                .req("started_at", nullable(instant()))
-                .req("ready_at", nullable(instant()))
-                .req("ended_at", nullable(instant()))
-                .req("ports", mapOf(port()), "allocate-port: variable to port")
-                .opt("blocked_by", blockedBy().build(), "only for a blocked job: the root cause")
-                .req("tags", arrayOf(string()))
-                .req("cwd", string())
-                .req("project", nullable(string()), "the project file the spec came from")
-                .opt("env", mapOf(string()), "only with --show-env: the variables bgrun set");
-    }
-
-    /** The root cause of a block: the job whose end means a condition can never hold. */
-    static Schemas.Obj blockedBy() {
-        return object()
-                .req("job", string())
-                .req("id", jobId())
-                .req("state", state())
-                .req("reason", string())
-                .req("exit_code", nullable(integer()));
-    }
-
-    /** One transition in a job's record (status). */
-    static Schemas.Obj jobTransition() {
-        return object()
-                .req("at", instant())
-                .req("from", nullable(state()), "null for the job's first transition")
-                .req("to", state())
-                .req("reason", string())
-                .req("incarnation", integer(0));
-    }
-
-    /** One line of a job's output (LogLine.toJson). */
-    static Schemas.Obj logLine() {
-        return object()
-                .req("line_number", integer(1), "one sequence for both streams and every incarnation")
-                .req("stream", oneOfValues(LogStore.streams()))
-                .req("timestamp", instant(), "when bgrun indexed the line")
-                .req("incarnation", integer(0))
-                .req("content", string(), "the line without its newline");
-    }
-
-    private static Map<String, Object> logFiles() {
-        return object().req("stdout", string()).req("stderr", string()).build();
-    }
-
-    /** Where a job's full log is (LogStore.artifact). */
-    private static Map<String, Object> artifact() {
-        return object()
-                .req("stdout", string(), "the live stdout file")
-                .req("stdout_rotated", arrayOf(string()), "rotated stdout files, oldest first")
-                .req("stderr", string())
-                .req("stderr_rotated", arrayOf(string()))
-                .req("size_bytes", integer(0), "bytes on disk, all files")
-                .build();
-    }
-
-    /** One event of the event log; its type decides its fields. */
-    static Map<String, Object> event() {
-        Map<String, Schemas.Obj> byType = new LinkedHashMap<>();
-        byType.put("transition", object()
-                .req("from", nullable(state()), "null for a job's first transition")
-                .req("to", state())
-                .req("reason", string())
-                .req("incarnation", integer(0)));
-        byType.put("notify", object()
-                .req("message", string(), "the text after BGRUN_NOTIFY:, trimmed")
-                .req("stream", oneOfValues(LogStore.streams()))
-                .req("line_number", integer(1))
-                .req("incarnation", integer(0)));
-        byType.put("health", object()
-                .req("failures", integer(1), "failed checks in a row")
-                .req("threshold", integer(1), "the job fails at this many")
-                .req("failed", arrayOf(string()), "the probes that failed")
-                .req("incarnation", integer(0)));
-        byType.put("alert", object()
-                .req("outcome", oneOfValues(List.of("failure", "success", "stop")))
-                .req("state", state())
-                .req("exit_code", nullable(integer()))
-                .req("reason", string())
-                .req("incarnation", integer(0))
-                .req("last_lines", arrayOf(string()), "the job's last 5 lines"));
-        if (!byType.keySet().equals(new java.util.LinkedHashSet<>(EventLog.TYPES))) {
-            throw new IllegalStateException("event types " + EventLog.TYPES + " but shapes for " + byType.keySet());
-        }
-        return oneOf(EventLog.TYPES.stream().map(type -> object()
-                .req("id", integer(1), "only grows, across daemon restarts too")
-                .req("cursor", string(), "the id as a string, for --since")
-                .req("at", instant())
-                .req("type", constant(type))
-                .req("job", string(), "the job's name")
-                .req("job_id", jobId())
-                .req("workspace", workspace())
-                .all(byType.get(type)).build()).toList());
-    }
-
     static Schemas.Obj cursor() {
         return object().req("cursor", Schemas.with(string(), "pattern", "^[0-9]+$"), "pass as --since to go on from here");
-    }
-
-    /** One job of a run_group answer (run-group, up, exec). */
-    static Schemas.Obj groupJob() {
-        return object()
-                .req("id", jobId())
-                .req("name", string())
-                .req("workspace", workspace())
-                .req("state", state())
-                .req("reason", string())
-                .req("target", oneOfValues(List.of(Condition.READY.keyword(), Condition.COMPLETED.keyword())),
-                        "completed for a oneshot job")
-                .req("reached", bool())
-                .req("reached_ms", nullable(integer(0)), "since the command began; 0 for a job already there")
-                .req("reused", bool(), "alive already, left as it was")
-                .req("pid", nullable(integer()))
-                .req("ports", mapOf(port()))
-                .opt("blocked_by", blockedBy().build(), "only for a blocked job");
-    }
-
-    /** The result of a group: run-group's answer, up's result item, exec's error details. */
-    static Schemas.Obj groupResult() {
-        return object()
-                .req("type", constant("result"))
-                .req("ok", bool(), "every job reached its target")
-                .req("detached", bool())
-                .req("timed_out", bool())
-                .req("elapsed_ms", integer(0))
-                .req("jobs", arrayOf(groupJob().build()), "in start order")
-                .opt("failure", object()
-                        .req("job", string())
-                        .req("id", jobId())
-                        .req("state", state())
-                        .req("reason", string())
-                        .req("exit_code", nullable(integer()))
-                        .req("last_lines", arrayOf(logLine().build()), "up to 10 lines of its current incarnation")
-                        .req("total_lines", integer(0))
-                        .req("log", logFiles()).build(), "only on failure: the job at the root of it")
-                .opt("blocked", arrayOf(string()), "only on failure: the jobs it blocked")
-                .opt("pending", arrayOf(string()), "only on a timeout: the jobs not there yet");
-    }
-
-    static Schemas.Obj submitted() {
-        return object()
-                .req("type", constant("submitted"))
-                .req("jobs", arrayOf(groupJob().build()), "the jobs as soon as the daemon has them");
-    }
-
-    /** A transition of a group's job as a stream item (Transition.toJson plus elapsed_ms). */
-    static Schemas.Obj groupTransition() {
-        return object()
-                .req("type", constant("transition"))
-                .req("at", instant())
-                .req("id", jobId())
-                .req("job", string())
-                .req("workspace", workspace())
-                .req("from", nullable(state()), "null for the job's first transition in this run")
-                .req("to", state())
-                .req("reason", string())
-                .req("incarnation", integer(0))
-                .req("elapsed_ms", integer(0), "since the command began");
-    }
-
-    /** An item of bgrun events: one of the event shapes, or (last, with --follow) the fell_behind record. */
-    private static Map<String, Object> eventOrFellBehind() {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> shapes = new ArrayList<>((List<Map<String, Object>>) event().get("oneOf"));
-        shapes.add(eventsFellBehind().build());
-        return oneOf(shapes);
-    }
-
-    /** The last record of an events --follow whose client fell further behind than the event log keeps in memory. */
-    static Schemas.Obj eventsFellBehind() {
-        return object()
-                .req("type", constant("fell_behind"))
-                .req("cursor", string(), "the cursor of the last event sent: resume with --since CURSOR")
-                .req("kept", integer(1), "how many events the daemon keeps in memory for followers");
-    }
-
-    /** A group stream's client read so slowly that transitions left the event log's memory; the stream goes on. */
-    static Schemas.Obj groupFellBehind() {
-        return object()
-                .req("type", constant("fell_behind"))
-                .req("cursor", string(), "the event cursor after which transitions were not streamed: bgrun events --since CURSOR")
-                .req("resumed_at", string(), "the event cursor the stream goes on after");
-    }
-
-    /** An output line of a group's job (up). */
-    static Schemas.Obj groupLine() {
-        return object()
-                .req("type", constant("line"))
-                .req("job", string())
-                .req("id", jobId())
-                .all(logLine());
-    }
-
-    private static Schemas.Obj daemonNotRunning() {
-        return object()
-                .req("running", constant(false))
-                .req("root", string(), "the state root")
-                .req("socket", string());
-    }
-
-    private static Schemas.Obj daemonRunning() {
-        return object()
-                .req("running", constant(true))
-                .req("pid", integer())
-                .req("version", nullable(string()))
-                .req("protocol", integer(), "the protocol version")
-                .req("started_at", instant())
-                .req("uptime_ms", integer(0))
-                .req("root", string(), "the state root")
-                .req("socket", string())
-                .req("log", string(), "the daemon's log file")
-                .req("jobs", integer(0), "jobs it knows")
-                .req("live_jobs", integer(0), "alive ones")
-                .req("connections", integer(0), "other clients connected now (followers of tail, events, up)")
-                .req("rss_bytes", integer(0), "its own resident memory")
-                .req("heap_used_bytes", integer(0), "Java heap in use now")
-                .req("heap_max_bytes", integer(0), "the heap's cap")
-                .req("threads", integer(0), "its platform threads (virtual ones cost no OS thread)")
-                .req("open_files", integer(), "its open file descriptors; -1 when unknown")
-                .req("file_limit", integer(), "its limit of open files (ulimit -n); -1 when unknown or unlimited")
-                .req("exits_watched_by_pidfd", integer(0), "shims watched with a pidfd; the others (beyond the file budget) are looked up in /proc once a second")
-                .req("disk_free_bytes", integer(0), "free space on the state root's filesystem for this user")
-                .req("deadlocked_threads", arrayOf(string()), "threads the JVM finds deadlocked; always empty in a healthy daemon");
-    }
-
-    private static Map<String, Object> state() {
-        return oneOfValues(Arrays.stream(JobState.values()).map(JobState::keyword).toList());
     }
 
     private static Map<String, Object> jobId() {
@@ -735,14 +386,18 @@ public final class OutputSchemas {
         return Schemas.with(string(), "pattern", "^" + JobNames.WORKSPACE.pattern() + "$");
     }
 
-    private static Map<String, Object> port() {
-        Map<String, Object> m = integer(1);
-        m.put("maximum", 65535);
-        return m;
-    }
-
     private static Map<String, Object> layers() {
         return Schemas.describe(arrayOf(arrayOf(jobName())), "start layers: each job waits only for jobs of earlier layers");
+    }
+
+    /** A command that prints one daemon answer as it is: the record's schema, its description from the record. */
+    private static CommandOutput answer(Class<? extends Record> type) {
+        return new CommandOutput(document(null, null, message(type)), null, null);
+    }
+
+    /** The schema generated from a message record at build time; a copy, the caller's to change. */
+    public static Map<String, Object> message(Class<? extends Record> type) {
+        return MessageSchemas.of(type);
     }
 
     // ---- building -----------------------------------------------------------------------------------------

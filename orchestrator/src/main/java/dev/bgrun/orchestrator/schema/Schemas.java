@@ -95,13 +95,14 @@ public final class Schemas {
         return m;
     }
 
-    /** A schema made a document of its own: the dialect, a title and a description first. */
+    /** A schema made a document of its own: the dialect, a title and a description (given, or the schema's) first. */
     public static Map<String, Object> document(String title, String description, Map<String, Object> schema) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("$schema", DIALECT);
         m.put("title", title);
-        if (description != null) {
-            m.put("description", description);
+        Object said = description != null ? description : schema.get("description");
+        if (said != null) {
+            m.put("description", said);
         }
         schema.forEach(m::putIfAbsent);
         return m;
@@ -158,6 +159,23 @@ public final class Schemas {
 
         public Obj opt(String name, Map<String, Object> schema, String description) {
             return opt(name, describe(schema, description));
+        }
+
+        /** An object schema already built (a generated one), to extend. */
+        @SuppressWarnings("unchecked")
+        public static Obj of(Map<String, Object> schema) {
+            Obj obj = new Obj();
+            List<Object> required = (List<Object>) schema.getOrDefault("required", List.of());
+            ((Map<String, Map<String, Object>>) schema.get("properties")).forEach((name, property) -> {
+                if (required.contains(name)) {
+                    obj.req(name, property);
+                } else {
+                    obj.opt(name, property);
+                }
+            });
+            obj.open = !Boolean.FALSE.equals(schema.get("additionalProperties"));
+            obj.description = (String) schema.get("description");
+            return obj;
         }
 
         /** Every property of another object, with the same presence. */
