@@ -18,9 +18,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The state root on a small filesystem (a 32 MiB tmpfs: the daemon keeps a copy of its 12 MiB jar there) that
- * a job fills up: its end is reported with the cause, reads answer an IoError that names the disk or right lines (never empty ones, never Internal), and
- * once space is freed the index catches up by itself with every line of the log file. Needs root (mount);
- * skipped, saying so, where the test cannot mount.
+ * a job fills up: its end is reported with the cause, reads answer an IoError that names the disk or right
+ * lines (never empty ones, never Internal), and once space is freed the index catches up by itself with every
+ * line of the log file. Needs root (mount); skipped, saying so, where the test cannot mount.
  */
 class FullDiskIT {
     private static final int WIDTH = 200; // a line is 200 digits and its newline
