@@ -17,10 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The state root on a small filesystem (a 20 MiB tmpfs) that a job fills up: its end is reported with the
- * cause, reads answer an IoError that names the disk or right lines (never empty ones, never Internal), and
- * once space is freed the index catches up by itself with every line of the log file. Needs root (mount);
- * skipped, saying so, where the test cannot mount.
+ * The state root on a small filesystem (a 32 MiB tmpfs: the daemon keeps a copy of its 12 MiB jar there) that
+ * a job fills up: its end is reported with the cause, reads answer an IoError that names the disk or right
+ * lines (never empty ones, never Internal), and once space is freed the index catches up by itself with every
+ * line of the log file. Needs root (mount); skipped, saying so, where the test cannot mount.
  */
 class FullDiskIT {
     private static final int WIDTH = 200; // a line is 200 digits and its newline
@@ -52,7 +52,7 @@ class FullDiskIT {
     }
 
     private void mountSmallDisk(Path dir) {
-        Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("mount", "-t", "tmpfs", "-o", "size=20m,mode=0700", "tmpfs", dir.toString()));
+        Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", dir.toString()));
         Assumptions.assumeTrue(r.exitCode() == 0, "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " + r.err().strip());
         mounted = dir;
     }
