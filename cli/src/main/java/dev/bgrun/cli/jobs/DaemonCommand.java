@@ -3,12 +3,11 @@ package dev.bgrun.cli.jobs;
 import dev.bgrun.cli.Output;
 import dev.bgrun.cli.ProjectArgs;
 import dev.bgrun.orchestrator.daemon.DaemonCalls;
-import dev.bgrun.orchestrator.json.Json;
-import dev.bgrun.orchestrator.messages.DaemonAnswers;
 import dev.bgrun.orchestrator.state.StateRoot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code bgrun daemon status|stop}: the daemon itself. Neither starts it. */
@@ -32,8 +31,11 @@ public final class DaemonCommand implements Runnable {
                 return (Map<String, Object>) client.call(command, Map.of());
             }
         }
-        // As plain data, as the daemon's answer comes: the commands read both alike.
-        return Json.readObject(Json.write(new DaemonAnswers.NotRunning(root.dir().toString(), root.socket().toString())));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("running", false);
+        m.put("root", root.dir().toString());
+        m.put("socket", root.socket().toString());
+        return m;
     }
 
     @Command(name = "status", description = "Is the daemon running: pid, uptime, jobs, memory.")

@@ -8,7 +8,7 @@ import dev.bgrun.orchestrator.messages.Shape.Of;
 
 import java.util.List;
 
-/** What {@code daemon status} and {@code daemon stop} answer: the daemon's, or the CLI's when none runs. */
+/** What the daemon answers to {@code daemon status} and {@code daemon stop} (the CLI says itself when none runs). */
 public final class DaemonAnswers {
     private DaemonAnswers() {
     }
@@ -44,15 +44,6 @@ public final class DaemonAnswers {
                            @JsonPropertyDescription("alive jobs, which keep running") @Min(0) long liveJobs) {
         public Stopping(long pid, long liveJobs) {
             this(true, pid, liveJobs);
-        }
-    }
-
-    /** No daemon runs: where it would be (the CLI's answer). */
-    public record NotRunning(@Const("false") boolean running,
-                             @JsonPropertyDescription("the state root") String root,
-                             String socket) {
-        public NotRunning(String root, String socket) {
-            this(false, root, socket);
         }
     }
 }

@@ -29,12 +29,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * Generates the JSON Schema of every message record ({@code dev.bgrun.orchestrator.messages}) with victools'
- * jsonschema-generator, at build time: {@code main} writes them to {@link MessageSchemas#RESOURCE}, which
+ * jsonschema-generator, at build time: {@code main} writes them to resources under {@link MessageSchemas#RESOURCE}, which
  * {@link OutputSchemas} reads, so no run of bgrun pays for the generator (it costs most of a second in a cold
  * JVM) and the jar does not carry it. A schema says what a component's JSON is: its name as {@link Messages}
  * writes it, its Java type, its description ({@code @JsonPropertyDescription}) and what {@link Shape} adds.
@@ -49,20 +48,19 @@ public final class Generated {
     public static void main(String[] args) throws Exception {
         Path classes = Path.of(args[0]);
         String pkg = Messages.class.getPackageName();
-        Map<String, Object> schemas = new TreeMap<>();
+        Path out = classes.resolve(Generated.class.getPackageName().replace('.', '/')).resolve(MessageSchemas.RESOURCE);
+        Files.createDirectories(out);
         try (Stream<Path> files = Files.list(classes.resolve(pkg.replace('.', '/')))) {
             for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString();
                 if (name.endsWith(".class")) {
                     Class<?> type = Class.forName(pkg + "." + name.substring(0, name.length() - ".class".length()));
                     if (type.isRecord()) {
-                        schemas.put(MessageSchemas.name(type), of(type));
+                        Files.writeString(out.resolve(MessageSchemas.name(type) + ".json"), Json.write(of(type)) + "\n");
                     }
                 }
             }
         }
-        Path out = classes.resolve(Generated.class.getPackageName().replace('.', '/')).resolve(MessageSchemas.RESOURCE);
-        Files.writeString(out, Json.writePretty(schemas) + "\n");
     }
 
     /** The schema of one record's JSON. */

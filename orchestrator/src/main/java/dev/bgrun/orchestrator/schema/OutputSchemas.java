@@ -33,6 +33,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import static dev.bgrun.orchestrator.schema.Schemas.arrayOf;
 import static dev.bgrun.orchestrator.schema.Schemas.bool;
@@ -79,45 +81,47 @@ public final class OutputSchemas {
     public record Stream(String when, Map<String, Object> items, Map<String, Object> result) {
     }
 
-    private static final Map<String, CommandOutput> COMMANDS = new LinkedHashMap<>();
+    /** How to build each command's output, in documentation order; built when asked for (schema show wants one). */
+    private static final Map<String, Supplier<CommandOutput>> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, CommandOutput> BUILT = new ConcurrentHashMap<>();
 
     static {
         // A command that prints the daemon's answer as it is: the schema generated from the answer's record.
-        COMMANDS.put("run", answer(RunAnswer.class));
-        COMMANDS.put("run-group", runGroup());
-        COMMANDS.put("up", up());
-        COMMANDS.put("down", down());
-        COMMANDS.put("exec", exec());
-        COMMANDS.put("list", list());
-        COMMANDS.put("status", answer(StatusAnswer.class));
-        COMMANDS.put("tail", tail());
-        COMMANDS.put("diff", answer(DiffAnswer.class));
-        COMMANDS.put("screen", answer(ScreenAnswer.class));
-        COMMANDS.put("send", answer(SendAnswer.class));
-        COMMANDS.put("wait", answer(WaitAnswer.class));
-        COMMANDS.put("stop", answer(Stopped.class));
-        COMMANDS.put("kill", answer(Killed.class));
-        COMMANDS.put("restart", answer(RestartAnswer.class));
-        COMMANDS.put("clean", answer(Removed.class));
-        COMMANDS.put("stats", answer(StatsAnswer.class));
-        COMMANDS.put("expect", answer(ExpectAnswer.class));
-        COMMANDS.put("events", events());
-        COMMANDS.put("daemon status", daemonStatus());
-        COMMANDS.put("daemon stop", daemonStop());
-        COMMANDS.put("config check", configCheck());
-        COMMANDS.put("config show", configShow());
-        COMMANDS.put("config graph", configGraph());
-        COMMANDS.put("completions", text("a shell completion script"));
-        COMMANDS.put("help", text("help text"));
-        COMMANDS.put("mcp", text("the Model Context Protocol's JSON-RPC messages (each tool's answer is the JSON of the "
-                + "command it runs; see that command's schema); with --print-config, the mcpServers JSON snippet"));
-        COMMANDS.put("doctor", doctor());
-        COMMANDS.put("capabilities", capabilities());
-        COMMANDS.put("examples list", examplesList());
-        COMMANDS.put("examples show", examplesShow());
-        COMMANDS.put("skill install", skillInstall());
-        COMMANDS.put("schema list", schemaList());
-        COMMANDS.put("schema show", schemaShow());
+        COMMANDS.put("run", () -> answer(RunAnswer.class));
+        COMMANDS.put("run-group", OutputSchemas::runGroup);
+        COMMANDS.put("up", OutputSchemas::up);
+        COMMANDS.put("down", OutputSchemas::down);
+        COMMANDS.put("exec", OutputSchemas::exec);
+        COMMANDS.put("list", OutputSchemas::list);
+        COMMANDS.put("status", () -> answer(StatusAnswer.class));
+        COMMANDS.put("tail", OutputSchemas::tail);
+        COMMANDS.put("diff", () -> answer(DiffAnswer.class));
+        COMMANDS.put("screen", () -> answer(ScreenAnswer.class));
+        COMMANDS.put("send", () -> answer(SendAnswer.class));
+        COMMANDS.put("wait", () -> answer(WaitAnswer.class));
+        COMMANDS.put("stop", () -> answer(Stopped.class));
+        COMMANDS.put("kill", () -> answer(Killed.class));
+        COMMANDS.put("restart", () -> answer(RestartAnswer.class));
+        COMMANDS.put("clean", () -> answer(Removed.class));
+        COMMANDS.put("stats", () -> answer(StatsAnswer.class));
+        COMMANDS.put("expect", () -> answer(ExpectAnswer.class));
+        COMMANDS.put("events", OutputSchemas::events);
+        COMMANDS.put("daemon status", OutputSchemas::daemonStatus);
+        COMMANDS.put("daemon stop", OutputSchemas::daemonStop);
+        COMMANDS.put("config check", OutputSchemas::configCheck);
+        COMMANDS.put("config show", OutputSchemas::configShow);
+        COMMANDS.put("config graph", OutputSchemas::configGraph);
+        COMMANDS.put("completions", () -> text("a shell completion script"));
+        COMMANDS.put("help", () -> text("help text"));
+        COMMANDS.put("mcp", () -> text("the Model Context Protocol's JSON-RPC messages (each tool's answer is the JSON of "
+                + "the command it runs; see that command's schema); with --print-config, the mcpServers JSON snippet"));
+        COMMANDS.put("doctor", OutputSchemas::doctor);
+        COMMANDS.put("capabilities", OutputSchemas::capabilities);
+        COMMANDS.put("examples list", OutputSchemas::examplesList);
+        COMMANDS.put("examples show", OutputSchemas::examplesShow);
+        COMMANDS.put("skill install", OutputSchemas::skillInstall);
+        COMMANDS.put("schema list", OutputSchemas::schemaList);
+        COMMANDS.put("schema show", OutputSchemas::schemaShow);
     }
 
     private OutputSchemas() {
@@ -125,12 +129,15 @@ public final class OutputSchemas {
 
     /** Every command described, by its name as typed ({@code "config check"}), in documentation order. */
     public static Map<String, CommandOutput> all() {
-        return Collections.unmodifiableMap(COMMANDS);
+        Map<String, CommandOutput> all = new LinkedHashMap<>();
+        COMMANDS.keySet().forEach(command -> all.put(command, of(command)));
+        return Collections.unmodifiableMap(all);
     }
 
     /** The output of this command, or null if it is not described. */
     public static CommandOutput of(String command) {
-        return COMMANDS.get(command);
+        Supplier<CommandOutput> output = COMMANDS.get(command);
+        return output == null ? null : BUILT.computeIfAbsent(command, c -> output.get());
     }
 
     // ---- the commands -------------------------------------------------------------------------------------
@@ -264,12 +271,20 @@ public final class OutputSchemas {
 
     static CommandOutput daemonStatus() {
         return json("The running daemon, or where it would be.", null, oneOf(List.of(message(DaemonAnswers.Running.class),
-                message(DaemonAnswers.NotRunning.class))));
+                daemonNotRunning().build())));
     }
 
     static CommandOutput daemonStop() {
         return json("The daemon stopping (its jobs keep running), or where it would be when none runs.", null,
-                oneOf(List.of(message(DaemonAnswers.Stopping.class), message(DaemonAnswers.NotRunning.class))));
+                oneOf(List.of(message(DaemonAnswers.Stopping.class), daemonNotRunning().build())));
+    }
+
+    /** What daemon status and daemon stop print when no daemon runs (the CLI's own answer, plain data). */
+    private static Schemas.Obj daemonNotRunning() {
+        return object()
+                .req("running", constant(false))
+                .req("root", string(), "the state root")
+                .req("socket", string());
     }
 
     static CommandOutput configCheck() {
@@ -395,7 +410,7 @@ public final class OutputSchemas {
         return new CommandOutput(document(null, null, message(type)), null, null);
     }
 
-    /** The schema generated from a message record at build time; a copy, the caller's to change. */
+    /** The schema generated from a message record at build time (shared: not to be changed). */
     public static Map<String, Object> message(Class<? extends Record> type) {
         return MessageSchemas.of(type);
     }
