@@ -51,6 +51,7 @@ public final class DaemonMain {
         Instant started = Instant.now();
         log.accept("daemon " + pid + " starting on " + root.socket());
         Supervisor supervisor = new Supervisor(root, log);
+        supervisor.releaseEndedAfter(duration("BGRUN_RELEASE_AFTER", Supervisor.RELEASE_AFTER, log));
         supervisor.recover();
         Map<String, Handler> handlers = new HashMap<>();
         Object stopSignal = new Object();
@@ -104,7 +105,7 @@ public final class DaemonMain {
                     BuildStamp.of(DaemonMain.class), log, stop));
         }
 
-        Duration idle = idleTimeout(log);
+        Duration idle = duration("BGRUN_IDLE_TIMEOUT", DEFAULT_IDLE, log);
         try (DaemonServer server = new DaemonServer(root.socket(), handlers, log, extension)) {
             serving.set(server);
             server.start();
@@ -146,15 +147,16 @@ public final class DaemonMain {
         return handlers;
     }
 
-    private static Duration idleTimeout(Consumer<String> log) {
-        String text = System.getenv("BGRUN_IDLE_TIMEOUT");
+    /** A duration from the daemon's environment; an invalid one is logged and the default used. */
+    private static Duration duration(String variable, Duration fallback, Consumer<String> log) {
+        String text = System.getenv(variable);
         if (text == null || text.isBlank()) {
-            return DEFAULT_IDLE;
+            return fallback;
         }
         Duration d = Durations.parse(text);
         if (d == null) {
-            log.accept("BGRUN_IDLE_TIMEOUT=" + text + " is not a duration; using " + Durations.format(DEFAULT_IDLE));
-            return DEFAULT_IDLE;
+            log.accept(variable + "=" + text + " is not a duration; using " + Durations.format(fallback));
+            return fallback;
         }
         return d;
     }
