@@ -32,6 +32,18 @@ public final class DaemonMain {
     private DaemonMain() {
     }
 
+    /** Looks at the old generation every {@link HeapTrim#PERIOD}, for as long as the daemon runs. */
+    private static void trimHeap(HeapTrim trim) {
+        while (true) {
+            try {
+                Thread.sleep(HeapTrim.PERIOD); // a period, not a wait for a condition
+            } catch (InterruptedException e) {
+                return;
+            }
+            trim.check();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         StateRoot root = new StateRoot(Path.of(args[0])).ensure();
         Consumer<String> log = message -> System.out.println(Instant.now() + " " + message);
@@ -105,6 +117,10 @@ public final class DaemonMain {
                     BuildStamp.of(DaemonMain.class), log, stop));
         }
 
+        HeapTrim trim = HeapTrim.ofSerial();
+        if (trim != null) {
+            Thread.ofVirtual().name("bgrun-heap-trim").start(() -> trimHeap(trim));
+        }
         Duration idle = duration("BGRUN_IDLE_TIMEOUT", DEFAULT_IDLE, log);
         try (DaemonServer server = new DaemonServer(root.socket(), handlers, log, extension)) {
             serving.set(server);
