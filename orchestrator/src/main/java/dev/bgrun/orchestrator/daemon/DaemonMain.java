@@ -119,6 +119,7 @@ public final class DaemonMain {
 
         HeapTrim trim = HeapTrim.ofSerial();
         if (trim != null) {
+            supervisor.afterRelease(trim::request);
             Thread.ofVirtual().name("bgrun-heap-trim").start(() -> trimHeap(trim));
         }
         Duration idle = duration("BGRUN_IDLE_TIMEOUT", DEFAULT_IDLE, log);

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * Collects the whole heap when the old generation has grown well past what was live after its last
- * collection. The serial collector (see {@link DaemonLauncher#JVM_OPTIONS}) promotes what survives the young
+ * collection, or when asked ({@link #request}: ended jobs let go of their memory, now garbage that no usage
+ * figure shows). The serial collector (see {@link DaemonLauncher#JVM_OPTIONS}) promotes what survives the young
  * generation and, rather than collect the old one, grows it until the heap's cap; and the heap shrinks back
  * (MaxHeapFreeRatio; at once, with ShrinkHeapInSteps off) only at a full collection. A burst (10,000 jobs run
  * in a minute, a catch-up that hands followers a flood of lines) left about 100 MiB of garbage there, held as
@@ -21,6 +22,7 @@ final class HeapTrim {
     static final long SLACK_BYTES = 8L * 1024 * 1024;
 
     private final MemoryPoolMXBean old;
+    private volatile boolean requested;
 
     private HeapTrim(MemoryPoolMXBean old) {
         this.old = old;
@@ -36,13 +38,19 @@ final class HeapTrim {
         return null;
     }
 
-    /** Collects if the old generation grew too far; returns whether it did. */
+    /** Asks for a collection at the next check (several requests before it make one collection). */
+    void request() {
+        requested = true;
+    }
+
+    /** Collects if asked to, or if the old generation grew too far; returns whether it did. */
     boolean check() {
         MemoryUsage afterLast = old.getCollectionUsage(); // as the last full collection left it (0 before one)
         long live = afterLast == null ? 0 : afterLast.getUsed();
-        if (old.getUsage().getUsed() <= live + Math.max(SLACK_BYTES, live / 4)) {
+        if (!requested && old.getUsage().getUsed() <= live + Math.max(SLACK_BYTES, live / 4)) {
             return false;
         }
+        requested = false;
         System.gc(); // with the serial collector: a full, compacting collection that also shrinks the heap
         return true;
     }

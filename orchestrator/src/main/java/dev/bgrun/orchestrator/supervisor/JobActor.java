@@ -138,20 +138,22 @@ final class JobActor {
      * If the job ended before {@code endedBefore}: its directory is watched no more (nothing of the job should
      * write there; what a leftover process does write is indexed when next read) and its log store gives up
      * its memory. Not while a follower listens. Off the mailbox, so under indexLock, as is the new watch of a
-     * new incarnation ({@link #prepare}): whichever comes second sees what the first did.
+     * new incarnation ({@link #prepare}): whichever comes second sees what the first did. Returns whether it
+     * released them.
      */
-    void releaseLogs(Instant endedBefore) {
+    boolean releaseLogs(Instant endedBefore) {
         LogStore store = logs;
         synchronized (indexLock) {
             Job.Snapshot now = job() == null ? null : job().snapshot();
             if (logsReleased || store == null || now == null || !now.state().terminal() || store.hasListeners()
                     || (now.endedAt() != null && now.endedAt().isAfter(endedBefore))) {
-                return;
+                return false;
             }
             sv.unwatch(this);
             logsReleased = true;
         }
         store.release(); // only what is made again when needed: harmless even if a new incarnation began meanwhile
+        return true;
     }
 
     /** The current job, or null before the first run message has been handled. */

@@ -88,6 +88,8 @@ public final class Supervisor implements AutoCloseable {
     private final EventLog events;
     private volatile OkHttpClient http;
     private volatile Duration releaseAfter = RELEASE_AFTER;
+    /** Told when a sweep released jobs: what they gave up is garbage now, which only a full collection frees. */
+    private volatile Runnable afterRelease = () -> { };
     private ScheduledFuture<?> releaseSweep;
 
     public Supervisor(StateRoot root, Consumer<String> log) throws IOException {
@@ -206,6 +208,11 @@ public final class Supervisor implements AutoCloseable {
         releaseSweep = timers.scheduleWithFixedDelay(logged(this::releaseEnded), period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** Called after a sweep that released at least one job (the daemon asks for a full collection then). */
+    public void afterRelease(Runnable hook) {
+        afterRelease = hook;
+    }
+
     /**
      * Jobs that ended {@link #releaseAfter} ago or more give up what they hold only to be quick: the watch on
      * their directory and their log store's memory (see {@link JobActor#releaseLogs}). Here, on the timer, not
@@ -213,10 +220,14 @@ public final class Supervisor implements AutoCloseable {
      */
     private void releaseEnded() {
         Instant endedBefore = Instant.now().minus(releaseAfter);
+        boolean released = false;
         for (JobActor actor : actors.values()) {
             if (!actor.logsReleased && actor.openLogs() != null) {
-                actor.releaseLogs(endedBefore);
+                released |= actor.releaseLogs(endedBefore);
             }
+        }
+        if (released) {
+            afterRelease.run();
         }
     }
 
