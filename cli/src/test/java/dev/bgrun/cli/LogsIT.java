@@ -260,6 +260,44 @@ class LogsIT {
     }
 
     @Test
+    void anEndedJobReleasedFromMemoryReadsAsBeforeAndIsWatchedAgainWhenRunAgain() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            // The first call starts the daemon, which releases a job's memory 1 s after its end (5 min by default).
+            Result first = BgrunProcess.bgrun(d.work, java.util.Map.of("BGRUN_HOME", d.home.toString(),
+                    "BGRUN_RELEASE_AFTER", "1s"), "run", "--name", "done", "--",
+                    "sh -c 'echo one; echo two; echo BGRUN_NOTIFY: finished; echo three'");
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            d.awaitState("done", "exited");
+            assertThat(contents(d.json("diff", "done"))).containsExactly("one", "two", "BGRUN_NOTIFY: finished", "three");
+
+            // Released: the screen is read from disk now; every read answers as before.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> d.json("screen", "done", "--lines", "2").get("source").asText().equals("disk"));
+            assertThat(contents(d.json("screen", "done", "--lines", "2"))).containsExactly("BGRUN_NOTIFY: finished", "three");
+            assertThat(contents(d.json("tail", "done"))).containsExactly("one", "two", "BGRUN_NOTIFY: finished", "three");
+            JsonNode diff = d.json("diff", "done");
+            assertThat(contents(diff)).isEmpty();
+            assertThat(diff.get("cursor").asInt()).isEqualTo(4); // the cursor, from its file
+            JsonNode status = d.status("done");
+            assertThat(status.get("state").asText()).isEqualTo("exited");
+            List<String> states = new ArrayList<>();
+            status.get("transitions").forEach(t -> states.add(t.path("to").asText()));
+            assertThat(states).as(status.toString()).containsExactly("starting", "running", "ready", "exited");
+            assertThat(d.bgrunLines("events", "--type", "notify", "--job", "done").stream().filter(e -> e.has("type")))
+                    .extracting(e -> e.get("message").asText()).containsExactly("finished");
+
+            // Run again: the new incarnation's output is seen as it is written (its readiness waits for a line).
+            d.run("--name", "done", "--replace", "--ready-when", "listening", "--", "sh -c 'sleep 1; echo listening; exec sleep 300'");
+            d.awaitState("done", "ready");
+            assertThat(d.json("screen", "done", "--lines", "1").get("source").asText()).isEqualTo("memory");
+            d.json("stop", "done");
+            JsonNode cleaned = d.json("clean", "done");
+            assertThat(cleaned.toString()).contains(status.get("id").asText());
+            assertThat(d.bgrunLines("list")).isEmpty();
+        }
+    }
+
+    @Test
     void followWithKeepGoesOnThroughARestart() throws Exception {
         try (Daemon d = new Daemon(tmp)) {
             d.run("--name", "short", "--", "sh -c 'echo run $(cat n 2>/dev/null || echo 1); echo 2 > n'");

@@ -22,13 +22,22 @@ public final class JobSpec {
     private final Map<SpecKey<?>, Source> sources;
 
     public JobSpec(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources) {
-        this(name, position, Collections.unmodifiableMap(new LinkedHashMap<>(values)),
-                Collections.unmodifiableMap(new LinkedHashMap<>(sources)), true);
+        this(name, position, compact(values), compact(sources), true);
     }
 
-    /** A spec over maps the caller made for it alone and will not change: no copies (one spec per job of a file). */
+    /** A spec over maps the caller made for it alone and will not change (one spec per job of a file). */
     static JobSpec owning(String name, Position position, Map<SpecKey<?>, Object> values, Map<SpecKey<?>, Source> sources) {
-        return new JobSpec(name, position, Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources), true);
+        return new JobSpec(name, position, compact(values), compact(sources), true);
+    }
+
+    /**
+     * An immutable copy in the JDK's compact form (an array, no entry objects): a daemon keeps a spec for every
+     * job it knows, ended ones too, and two linked hash maps of a few keys were about a fifth of an ended job's
+     * memory. Only looked up, never iterated, so their order does not matter. A null value (a spec with
+     * problems, never kept) stays in a map that allows it.
+     */
+    private static <V> Map<SpecKey<?>, V> compact(Map<SpecKey<?>, V> map) {
+        return map.containsValue(null) ? Collections.unmodifiableMap(new LinkedHashMap<>(map)) : Map.copyOf(map);
     }
 
     /** Takes maps that are already private copies. */
@@ -73,7 +82,7 @@ public final class JobSpec {
     public <T> JobSpec with(SpecKey<T> key, T value) {
         Map<SpecKey<?>, Object> v = new LinkedHashMap<>(values);
         v.put(key, value);
-        return new JobSpec(name, position, Collections.unmodifiableMap(v), sources, true);
+        return new JobSpec(name, position, compact(v), sources, true);
     }
 
     public Command cmd() {

@@ -16,20 +16,22 @@ import java.util.List;
 public final class DaemonLauncher {
     /**
      * A small heap that grows with need (the default initial heap, 1/64 of RAM, would be the daemon's RSS), up
-     * to a fixed cap, with a fixed young generation of 24 MiB: the lines one catch-up pass hands to followers
-     * (a few MiB of text) then die young, where with the default young generation of a 16 MiB heap (5 MiB)
-     * they were promoted and a flood grew the old generation by hundreds of MiB of garbage. The initial heap
-     * (32 MiB) is above the young generation, else the JVM shrinks that at start and warns; untouched, it costs
-     * no RSS. Native memory: two compiler threads, and the C heap trimmed every 10 s, since glibc keeps what the
-     * JIT's arenas and NIO freed (about 30 MiB of RSS at 1,000 jobs, twice what was in use); see also
-     * {@link #MALLOC_ARENA_MAX}. Out of memory, the JVM exits at once (its line goes to the daemon log) rather
-     * than lose a random thread and run on half-alive: the next command starts a new daemon, which re-adopts
-     * the jobs.
+     * to a fixed cap, with a fixed young generation of 8 MiB (all of it is touched, so all of it is RSS). What
+     * survives it is promoted, and the serial collector grows the old generation for that rather than collect
+     * it: {@link HeapTrim} collects the heap when the old generation grows past its live size, and the heap
+     * then shrinks at once (ShrinkHeapInSteps off) to within 20% of what is live. The initial heap (16 MiB) is
+     * above the young generation, else the JVM shrinks that at start and warns. The client compiler only
+     * (TieredStopAtLevel=1): the daemon's work is short requests and I/O, and C2's code cache and compiler
+     * arenas (tens of MiB at their peak) cost more than its speed gives. Native memory: the C heap trimmed
+     * every 10 s, since glibc keeps what the JIT's arenas and NIO freed; see also {@link #MALLOC_ARENA_MAX}.
+     * Out of memory, the JVM exits at once (its line goes to the daemon log) rather than lose a random thread
+     * and run on half-alive: the next command starts a new daemon, which re-adopts the jobs.
      */
-    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", "-Xmn24m",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:+UseStringDeduplication",
-            "-XX:CICompilerCount=2", "-XX:TrimNativeHeapInterval=10000",
-            "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Dbgrun.daemon=true");
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx1g", "-Xmn8m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps", "-Xss512k",
+            "-XX:+UseStringDeduplication", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:TrimNativeHeapInterval=10000", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
+            "-Dbgrun.daemon=true");
 
     /**
      * glibc's malloc arenas in the daemon's environment: by default up to 8 per core, each holding on to what

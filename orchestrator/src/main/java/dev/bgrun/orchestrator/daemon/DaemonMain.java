@@ -31,6 +31,18 @@ public final class DaemonMain {
     private DaemonMain() {
     }
 
+    /** Looks at the old generation every {@link HeapTrim#PERIOD}, for as long as the daemon runs. */
+    private static void trimHeap(HeapTrim trim) {
+        while (true) {
+            try {
+                Thread.sleep(HeapTrim.PERIOD); // a period, not a wait for a condition
+            } catch (InterruptedException e) {
+                return;
+            }
+            trim.check();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         StateRoot root = new StateRoot(Path.of(args[0])).ensure();
         Consumer<String> log = message -> System.out.println(Instant.now() + " " + message);
@@ -50,6 +62,7 @@ public final class DaemonMain {
         Instant started = Instant.now();
         log.accept("daemon " + pid + " starting on " + root.socket());
         Supervisor supervisor = new Supervisor(root, log);
+        supervisor.releaseEndedAfter(duration("BGRUN_RELEASE_AFTER", Supervisor.RELEASE_AFTER, log));
         supervisor.recover();
         Map<String, Handler> handlers = new HashMap<>();
         Object stopSignal = new Object();
@@ -87,7 +100,12 @@ public final class DaemonMain {
                     BuildStamp.of(DaemonMain.class), log, stop));
         }
 
-        Duration idle = idleTimeout(log);
+        HeapTrim trim = HeapTrim.ofSerial();
+        if (trim != null) {
+            supervisor.afterRelease(trim::request);
+            Thread.ofVirtual().name("bgrun-heap-trim").start(() -> trimHeap(trim));
+        }
+        Duration idle = duration("BGRUN_IDLE_TIMEOUT", DEFAULT_IDLE, log);
         try (DaemonServer server = new DaemonServer(root.socket(), handlers, log, extension)) {
             serving.set(server);
             server.start();
@@ -129,15 +147,16 @@ public final class DaemonMain {
         return handlers;
     }
 
-    private static Duration idleTimeout(Consumer<String> log) {
-        String text = System.getenv("BGRUN_IDLE_TIMEOUT");
+    /** A duration from the daemon's environment; an invalid one is logged and the default used. */
+    private static Duration duration(String variable, Duration fallback, Consumer<String> log) {
+        String text = System.getenv(variable);
         if (text == null || text.isBlank()) {
-            return DEFAULT_IDLE;
+            return fallback;
         }
         Duration d = Durations.parse(text);
         if (d == null) {
-            log.accept("BGRUN_IDLE_TIMEOUT=" + text + " is not a duration; using " + Durations.format(DEFAULT_IDLE));
-            return DEFAULT_IDLE;
+            log.accept(variable + "=" + text + " is not a duration; using " + Durations.format(fallback));
+            return fallback;
         }
         return d;
     }

@@ -23,8 +23,11 @@ public enum JobState {
     /** Never started: a dependency can no longer meet its condition. */
     BLOCKED;
 
+    /** Made once: every job keeps its states' keywords (in its transitions), and they should be one string each. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 
     public static JobState fromKeyword(String keyword) {

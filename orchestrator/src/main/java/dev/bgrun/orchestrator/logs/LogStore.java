@@ -55,6 +55,10 @@ public final class LogStore implements AutoCloseable {
     private static final int READ_WINDOW = 64 * 1024;
     /** How much of a stream one catch-up pass indexes before it rotates and hands lines on. */
     private static final long PASS_BYTES = 4L * 1024 * 1024;
+    /** The most records written at once, and the fewest a batch starts with. */
+    private static final int BATCH_RECORDS = 1024;
+    private static final int FIRST_BATCH_RECORDS = 16;
+    private static final int FIRST_CHUNK = 4096;
 
     // Record: time ms (8), offset (8), length (4), incarnation (4), stream (1), pad (7), stdout end (8), stderr end (8).
     private static final int RECORD = 48;
@@ -84,9 +88,16 @@ public final class LogStore implements AutoCloseable {
     private int maxSegments = Integer.MAX_VALUE;
     private final ScreenBuffer screen = new ScreenBuffer();
     private Cursors cursors;
-    /** Records not yet written: one write per catch-up (or per 1,024 lines), not one per line. */
+    /**
+     * Records not yet written: one write per catch-up (or per {@link #BATCH_RECORDS} lines), not one per line.
+     * Made on the first output, small, and grown with what a catch-up finds; dropped by {@link #release}.
+     */
     private ByteBuffer batch;
-    /** Reused between reads; allocated on the first output, so a silent job costs no buffer. */
+    /**
+     * Reused between reads; made on the first output, as large as what was there to read (from 4 KiB up to the
+     * read window): a job that writes a line costs 4 KiB, not the 64 KiB a busy one needs. Dropped by
+     * {@link #release}.
+     */
     private ByteBuffer chunk;
     /** One clock reading per catch-up: lines read together were seen at the same moment. */
     private Instant now;
@@ -388,7 +399,7 @@ public final class LogStore implements AutoCloseable {
         while (indexedEnd[s] < size && indexedEnd[s] + RECORD * liveLines.get(s) < passEnd) {
             int want = (int) Math.min(size - indexedEnd[s], window);
             if (chunk == null || chunk.capacity() < want) {
-                chunk = ByteBuffer.allocate(Math.max(want, READ_WINDOW));
+                chunk = ByteBuffer.allocate(Math.max(want, FIRST_CHUNK));
             }
             chunk.clear().limit(want);
             file.read(indexedEnd[s], chunk);
@@ -424,7 +435,10 @@ public final class LogStore implements AutoCloseable {
     /** Appends one index record for bytes[start, start+length) and moves the indexed end by {@code consumed}. */
     private LogLine append(int s, int incarnation, byte[] bytes, int start, int length, int consumed) throws IOException {
         if (batch == null) {
-            batch = ByteBuffer.allocate(RECORD * 1024);
+            batch = ByteBuffer.allocate(RECORD * FIRST_BATCH_RECORDS);
+        }
+        if (batch.remaining() < RECORD && batch.capacity() < RECORD * BATCH_RECORDS) {
+            batch = ByteBuffer.allocate(batch.capacity() * 2).put(batch.flip()); // grown, nothing written yet
         }
         if (batch.remaining() < RECORD) {
             // Before this line moves the indexed end: the batch's commit must not count a line it holds no record of.
@@ -611,9 +625,20 @@ public final class LogStore implements AutoCloseable {
         return screen.size() >= Math.min(n, count - firstLine() + 1);
     }
 
-    /** Drops the in-memory screen (the job ended a while ago). */
-    public synchronized void releaseScreen() {
+    /**
+     * Drops what the store holds in memory only to be quick (the job ended a while ago): the screen, the read
+     * and record buffers, the diff cursors (kept on disk) and its paths. Every read still works, from disk, and
+     * what it needs is made again; a daemon keeps a store for every job it knows.
+     */
+    public synchronized void release() {
         screen.release();
+        chunk = null;
+        batch = null; // empty between operations: each catch-up writes what it recorded
+        committed = null; // made again at the start of each pass
+        cursors = null;
+        for (StreamFile f : streams) {
+            f.release();
+        }
     }
 
     /**

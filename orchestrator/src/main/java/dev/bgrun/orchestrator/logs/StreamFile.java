@@ -25,16 +25,19 @@ final class StreamFile implements AutoCloseable {
 
     private final Path dir;
     private final String name;
-    private final Path live;
+    private final String fileName;
+    /** Made when first needed and dropped by {@link #release}: a daemon keeps a stream for every job it knows. */
+    private Path live;
     private long base;
     private final List<Segment> segments = new ArrayList<>();
-    private final Map<Long, FileChannel> open = new HashMap<>();
+    /** Open segment files, during an operation only; made on the first (a rotated log being read). */
+    private Map<Long, FileChannel> open;
     private FileChannel liveChannel;
 
     StreamFile(Path dir, String name, String fileName) {
         this.dir = dir;
         this.name = name;
-        this.live = dir.resolve(fileName);
+        this.fileName = fileName;
     }
 
     String name() {
@@ -42,7 +45,20 @@ final class StreamFile implements AutoCloseable {
     }
 
     Path live() {
-        return live;
+        Path p = live;
+        if (p == null) {
+            p = dir.resolve(fileName);
+            live = p;
+        }
+        return p;
+    }
+
+    /** Drops what is made again when needed (the store is idle: its files are closed). */
+    void release() {
+        live = null;
+        if (open != null && open.isEmpty()) {
+            open = null;
+        }
     }
 
     long base() {
@@ -140,7 +156,7 @@ final class StreamFile implements AutoCloseable {
      * the truncation is lost, and the documentation says so.
      */
     void cutHead(long seq, long length) throws IOException {
-        if (FileSpace.collapseHead(live, length)) {
+        if (FileSpace.collapseHead(live(), length)) {
             segments.add(new Segment(seq, base, base + length));
             base += length;
             return;
@@ -149,7 +165,7 @@ final class StreamFile implements AutoCloseable {
         copyHead(seq, size);
         liveChannel().close();
         liveChannel = null;
-        try (FileChannel writer = FileChannel.open(live, StandardOpenOption.WRITE)) {
+        try (FileChannel writer = FileChannel.open(live(), StandardOpenOption.WRITE)) {
             writer.truncate(0);
         }
         segments.add(new Segment(seq, base, base + size));
@@ -168,7 +184,7 @@ final class StreamFile implements AutoCloseable {
         int excess = segments.size() - keep;
         while (excess-- > 0 && it.hasNext()) {
             Segment s = it.next();
-            FileChannel ch = open.remove(s.seq());
+            FileChannel ch = open == null ? null : open.remove(s.seq());
             if (ch != null) {
                 ch.close();
             }
@@ -194,6 +210,9 @@ final class StreamFile implements AutoCloseable {
     }
 
     private FileChannel segment(Segment s) throws IOException {
+        if (open == null) {
+            open = new HashMap<>();
+        }
         FileChannel ch = open.get(s.seq());
         if (ch == null) {
             ch = FileChannel.open(segmentPath(s.seq()), StandardOpenOption.READ);
@@ -204,7 +223,7 @@ final class StreamFile implements AutoCloseable {
 
     private FileChannel liveChannel() throws IOException {
         if (liveChannel == null) {
-            liveChannel = FileChannel.open(live, StandardOpenOption.READ);
+            liveChannel = FileChannel.open(live(), StandardOpenOption.READ);
         }
         return liveChannel;
     }
@@ -223,9 +242,11 @@ final class StreamFile implements AutoCloseable {
             liveChannel.close();
             liveChannel = null;
         }
-        for (FileChannel ch : open.values()) {
-            ch.close();
+        if (open != null) {
+            for (FileChannel ch : open.values()) {
+                ch.close();
+            }
+            open.clear();
         }
-        open.clear();
     }
 }

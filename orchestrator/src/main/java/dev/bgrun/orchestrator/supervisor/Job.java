@@ -43,9 +43,10 @@ public final class Job implements JobView {
     String reason = "created";
     int incarnation;
     int restarts;
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    /** The variables bgrun set for the current incarnation (env keys interpolated, ports). */
-    Map<String, String> setEnv = new LinkedHashMap<>();
+    /** Empty (shared) until a port is allocated: most jobs allocate none, and a daemon keeps every job it knows. */
+    Map<String, Integer> ports = Map.of();
+    /** The variables bgrun set for the current incarnation (env keys interpolated, ports); replaced, not changed. */
+    Map<String, String> setEnv = Map.of();
     Long pid;
     Long pidStart;
     Long shimPid;
@@ -60,7 +61,8 @@ public final class Job implements JobView {
     boolean legacyWrapper;
     /** For a blocked job: the root cause, the job whose condition can no longer hold ({job, state, reason}). */
     Map<String, Object> blockedBy;
-    final List<Step> transitions = new ArrayList<>();
+    /** Replaced (an immutable list) at each transition, so the snapshot shares it rather than copying it. */
+    List<Step> transitions = List.of();
     /** Where transitions are published; set by the supervisor that owns the job. */
     TransitionBus bus;
 
@@ -177,13 +179,24 @@ public final class Job implements JobView {
     }
 
     /**
-     * One recorded transition. Kept as these few fields rather than as its JSON object (about 60 bytes
-     * rather than 400), since a job keeps up to 50 of them for as long as the daemon knows it.
+     * One recorded transition. Kept as these few fields rather than as its JSON object (about 40 bytes
+     * rather than 400), since a job keeps up to 50 of them for as long as the daemon knows it: its time as
+     * nanoseconds since the epoch (an Instant object would be another 24 bytes), its states as the states'
+     * own keyword strings.
      */
-    record Step(Instant at, String from, String to, String reason, int incarnation) {
+    record Step(long atNanos, String from, String to, String reason, int incarnation) {
+        Step(Instant at, String from, String to, String reason, int incarnation) {
+            this(Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano()), from, to, reason,
+                    incarnation);
+        }
+
+        Instant at() {
+            return Instant.ofEpochSecond(0, atNanos);
+        }
+
         Map<String, Object> toJson() {
             Map<String, Object> t = new LinkedHashMap<>();
-            t.put("at", at.toString());
+            t.put("at", at().toString());
             t.put("from", from);
             t.put("to", to);
             t.put("reason", reason);
@@ -309,10 +322,11 @@ public final class Job implements JobView {
             return false;
         }
         Instant now = Instant.now();
-        transitions.add(new Step(now, state == null ? null : state.keyword(), to.keyword(), why, incarnation));
-        if (transitions.size() > KEPT_TRANSITIONS) {
-            transitions.removeFirst();
-        }
+        List<Step> steps = new ArrayList<>(transitions.size() + 1);
+        steps.addAll(transitions.size() < KEPT_TRANSITIONS ? transitions
+                : transitions.subList(transitions.size() - KEPT_TRANSITIONS + 1, transitions.size()));
+        steps.add(new Step(now, state == null ? null : state.keyword(), to.keyword(), why, incarnation));
+        transitions = List.copyOf(steps);
         JobState from = state;
         state = to;
         reason = why;
@@ -329,7 +343,7 @@ public final class Job implements JobView {
     void publish() {
         snapshot = new Snapshot(this, state, reason, incarnation, restarts, exitCode, pid, signal, startedAt, readyAt,
                 endedAt, blockedBy, ordered(ports), ordered(setEnv), pidStart, shimPid, shimStart, stopRequested,
-                List.copyOf(transitions));
+                transitions);
         synchronized (changed) {
             changed.notifyAll();
         }
@@ -349,7 +363,11 @@ public final class Job implements JobView {
         job.reason = (String) r.get("reason");
         job.incarnation = ((Number) r.get("incarnation")).intValue();
         job.restarts = ((Number) r.get("restart_count")).intValue();
-        ((Map<String, Object>) r.getOrDefault("ports", Map.of())).forEach((k, v) -> job.ports.put(k, ((Number) v).intValue()));
+        Map<String, Object> ports = (Map<String, Object>) r.getOrDefault("ports", Map.of());
+        if (!ports.isEmpty()) {
+            job.ports = new LinkedHashMap<>();
+            ports.forEach((k, v) -> job.ports.put(k, ((Number) v).intValue()));
+        }
         job.pid = num(r.get("pid"));
         job.pidStart = num(r.get("pid_start"));
         job.shimPid = num(r.get("shim_pid"));
@@ -366,12 +384,16 @@ public final class Job implements JobView {
         Long code = num(r.get("exit_code"));
         job.exitCode = code == null ? null : code.intValue();
         job.signal = (String) r.get("signal");
-        ((Map<String, Object>) r.getOrDefault("set_env", Map.of())).forEach((k, v) -> job.setEnv.put(k, String.valueOf(v)));
+        Map<String, Object> setEnv = (Map<String, Object>) r.getOrDefault("set_env", Map.of());
+        if (!setEnv.isEmpty()) {
+            Map<String, String> set = new LinkedHashMap<>();
+            setEnv.forEach((k, v) -> set.put(k, String.valueOf(v)));
+            job.setEnv = set;
+        }
         job.stopRequested = Boolean.TRUE.equals(r.get("stop_requested"));
         job.blockedBy = (Map<String, Object>) r.get("blocked_by");
-        for (Map<String, Object> t : (List<Map<String, Object>>) r.getOrDefault("transitions", List.of())) {
-            job.transitions.add(Step.of(t));
-        }
+        job.transitions = ((List<Map<String, Object>>) r.getOrDefault("transitions", List.of())).stream()
+                .map(Step::of).toList();
         job.publish();
         return job;
     }

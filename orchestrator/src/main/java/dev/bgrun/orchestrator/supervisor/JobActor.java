@@ -58,7 +58,13 @@ final class JobActor {
      * transition, before anyone hears of that transition): no reader meets a job without a snapshot.
      */
     private volatile Job previous;
-    volatile WatchKey watch;
+    /** The watch on the job's directory, or null (see Supervisor.watch); under indexLock. */
+    WatchKey watch;
+    /**
+     * The job ended a while ago: its log store gave up its memory and its directory is not watched, until a new
+     * incarnation. Written under indexLock.
+     */
+    volatile boolean logsReleased;
 
     // ---- mailbox-only state of the current incarnation
     private ScheduledFuture<?> restartTimer;
@@ -78,7 +84,10 @@ final class JobActor {
     /** The record changed since it was last saved. */
     private boolean dirty;
 
-    /** Deferred log indexing (see Supervisor.catchUp); its own leaf lock, never held while calling out. */
+    /**
+     * Deferred log indexing (see Supervisor.catchUp) and the directory's watch; its own leaf lock, never held
+     * while calling out (but to the watch service).
+     */
     final Object indexLock = new Object();
     ScheduledFuture<?> deferredIndex;
     long firstDeferredAt;
@@ -119,6 +128,32 @@ final class JobActor {
     /** The log store if it was opened, else null. */
     LogStore openLogs() {
         return logs;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /**
+     * If the job ended before {@code endedBefore}: its directory is watched no more (nothing of the job should
+     * write there; what a leftover process does write is indexed when next read) and its log store gives up
+     * its memory. Not while a follower listens. Off the mailbox, so under indexLock, as is the new watch of a
+     * new incarnation ({@link #prepare}): whichever comes second sees what the first did. Returns whether it
+     * released them.
+     */
+    boolean releaseLogs(Instant endedBefore) {
+        LogStore store = logs;
+        synchronized (indexLock) {
+            Job.Snapshot now = job() == null ? null : job().snapshot();
+            if (logsReleased || store == null || now == null || !now.state().terminal() || store.hasListeners()
+                    || (now.endedAt() != null && now.endedAt().isAfter(endedBefore))) {
+                return false;
+            }
+            sv.unwatch(this);
+            logsReleased = true;
+        }
+        store.release(); // only what is made again when needed: harmless even if a new incarnation began meanwhile
+        return true;
     }
 
     /** The current job, or null before the first run message has been handled. */
@@ -162,7 +197,7 @@ final class JobActor {
         fresh.bus = sv.transitions();
         if (existing != null) {
             fresh.incarnation = existing.incarnation;
-            fresh.transitions.addAll(existing.transitions);
+            fresh.transitions = existing.transitions;
         }
         previous = existing;
         job = fresh;
@@ -379,6 +414,10 @@ final class JobActor {
         healthFailures = 0;
         incarnationStart = Instant.now();
         j.transition(JobState.STARTING, n == 1 ? "starting" : "starting incarnation " + n);
+        synchronized (indexLock) { // after the transition: a release from now on finds the job alive
+            logsReleased = false;
+            sv.watch(this);
+        }
         persistNow(); // write-ahead: on disk before the process exists
         return n;
     }

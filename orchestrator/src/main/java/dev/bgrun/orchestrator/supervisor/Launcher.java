@@ -33,6 +33,9 @@ final class Launcher {
             env.putAll(EnvFiles.read(Path.of(job.cwd).resolve(file)));
         }
         for (String variable : spec.get(JobKeys.ALLOCATE_PORT)) {
+            if (job.ports.isEmpty()) {
+                job.ports = new LinkedHashMap<>(); // the shared empty map until the first port
+            }
             job.ports.computeIfAbsent(variable, v -> freePort());
         }
         job.ports.forEach((k, v) -> env.put(k, v.toString()));
@@ -45,7 +48,7 @@ final class Launcher {
             set.put(e.getKey(), value);
         }
         job.ports.forEach((k, v) -> set.put(k, v.toString()));
-        job.setEnv = set;
+        job.setEnv = set.isEmpty() ? Map.of() : set;
         env.put("BGRUN_JOB_ID", job.id());
         env.put("BGRUN_JOB_NAME", job.name());
         env.put("BGRUN_WORKSPACE", job.workspace());

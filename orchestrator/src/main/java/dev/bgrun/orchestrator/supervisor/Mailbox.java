@@ -25,7 +25,8 @@ final class Mailbox {
     private final Consumer<String> log;
     /** Runs after each message (the actor saves what the message changed, once). */
     private final Runnable afterEach;
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    /** Small at first (it grows when needed): a mailbox is mostly empty, and the daemon keeps one per job. */
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>(2);
     private boolean draining;
 
     Mailbox(String name, Consumer<String> log, Runnable afterEach) {

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,8 +59,14 @@ public final class Supervisor implements AutoCloseable {
     private static final long INDEX_MAX_DELAY_MS = 1000;
     /** How soon a catch-up that could not write the index (a full disk) is tried again. */
     private static final long INDEX_RETRY_MS = 2000;
-    /** How long a job's recent lines stay in memory after it ends (screen reads them from disk after). */
-    private static final Duration SCREEN_KEPT = Duration.ofMinutes(5);
+    /**
+     * How long a job keeps, after it ends, its recent lines in memory (screen reads them from disk after) and
+     * the watch on its directory (output its leftover processes write later is indexed when next read), unless
+     * {@link #releaseEndedAfter} says otherwise.
+     */
+    public static final Duration RELEASE_AFTER = Duration.ofMinutes(5);
+    /** The most time between two looks over the ended jobs: one sweep rather than a timer per job. */
+    private static final Duration RELEASE_SWEEP = Duration.ofSeconds(30);
     /** A request waits at most this long beyond its job's own stop-timeout for its answer. */
     private static final Duration ANSWER_SLACK = Duration.ofSeconds(60);
     /** A line that starts with this marker is a notification from the job (an event of type notify). */
@@ -80,6 +87,10 @@ public final class Supervisor implements AutoCloseable {
     private final Scheduler scheduler;
     private final EventLog events;
     private volatile OkHttpClient http;
+    private volatile Duration releaseAfter = RELEASE_AFTER;
+    /** Told when a sweep released jobs: what they gave up is garbage now, which only a full collection frees. */
+    private volatile Runnable afterRelease = () -> { };
+    private ScheduledFuture<?> releaseSweep;
 
     public Supervisor(StateRoot root, Consumer<String> log) throws IOException {
         this.root = root;
@@ -91,6 +102,7 @@ public final class Supervisor implements AutoCloseable {
         this.timers = dev.bgrun.orchestrator.error.Fatal.timers(2, Thread.ofPlatform().name("bgrun-timer-", 0).daemon(true).factory(), log);
         timers.scheduleWithFixedDelay(logged(() -> Limits.check(actors.values())), LIMIT_CHECK.toMillis(),
                 LIMIT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        releaseEndedAfter(RELEASE_AFTER);
         this.scheduler = new Scheduler(new SchedulerJobs(), log);
         bus.subscribe(scheduler::onTransition); // first: a failure's blocks are queued before any watcher hears of it
         this.events = new EventLog(root.dir(), log);
@@ -159,7 +171,7 @@ public final class Supervisor implements AutoCloseable {
                 "failures", failures, "threshold", threshold, "failed", failed, "incarnation", incarnation));
     }
 
-    /** When a job ends: its alert, if it asked for one, and the release of its in-memory screen a while later. */
+    /** When a job ends: its alert, if it asked for one. */
     private void afterEnd(Transition t) {
         if (!t.to().terminal()) {
             return;
@@ -184,12 +196,39 @@ public final class Supervisor implements AutoCloseable {
                         "incarnation", t.incarnation(), "last_lines", actor.logs().tail(5).stream().map(LogLine::text).toList()));
             });
         }
-        timers.schedule(logged(() -> {
-            Job now = actor.job();
-            if (now != null && now.state().terminal() && now.incarnation() == t.incarnation()) {
-                actor.logs().releaseScreen();
+    }
+
+    /** How long after its end a job gives up what it holds only to be quick (see {@link #RELEASE_AFTER}). */
+    public synchronized void releaseEndedAfter(Duration after) {
+        releaseAfter = after;
+        if (releaseSweep != null) {
+            releaseSweep.cancel(false);
+        }
+        long period = Math.clamp(after.toMillis() / 4, 100, RELEASE_SWEEP.toMillis());
+        releaseSweep = timers.scheduleWithFixedDelay(logged(this::releaseEnded), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called after a sweep that released at least one job (the daemon asks for a full collection then). */
+    public void afterRelease(Runnable hook) {
+        afterRelease = hook;
+    }
+
+    /**
+     * Jobs that ended {@link #releaseAfter} ago or more give up what they hold only to be quick: the watch on
+     * their directory and their log store's memory (see {@link JobActor#releaseLogs}). Here, on the timer, not
+     * as a message to each job: a message is a virtual thread, and a sweep may find thousands of jobs.
+     */
+    private void releaseEnded() {
+        Instant endedBefore = Instant.now().minus(releaseAfter);
+        boolean released = false;
+        for (JobActor actor : actors.values()) {
+            if (!actor.logsReleased && actor.openLogs() != null) {
+                released |= actor.releaseLogs(endedBefore);
             }
-        }), SCREEN_KEPT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (released) {
+            afterRelease.run();
+        }
     }
 
     /** Watches a job's lines for notify markers (every line, once, as it is indexed). */
@@ -414,10 +453,28 @@ public final class Supervisor implements AutoCloseable {
     /** A job's log store was opened: its notify markers become events, and new output is indexed as it comes. */
     void attach(JobActor actor, LogStore logs) {
         hookNotifications(actor, logs);
+        synchronized (actor.indexLock) {
+            watch(actor);
+        }
+    }
+
+    /** Watches the job's directory for new output, unless it already is. Called under the actor's indexLock. */
+    void watch(JobActor actor) {
+        if (actor.watch != null) {
+            return;
+        }
         try {
-            actor.watch = watcher.watch(root.jobDir(actor.id), () -> catchUp(actor));
+            actor.watch = watcher.watch(actor.dir(), () -> catchUp(actor));
         } catch (IOException e) {
             log.accept("job " + actor.id + ": cannot watch its log directory: " + e.getMessage());
+        }
+    }
+
+    /** Stops watching the job's directory (it ended a while ago, or was removed). Called under the actor's indexLock. */
+    void unwatch(JobActor actor) {
+        if (actor.watch != null) {
+            watcher.unwatch(actor.watch);
+            actor.watch = null;
         }
     }
 
@@ -430,10 +487,8 @@ public final class Supervisor implements AutoCloseable {
         } else {
             byName.values().remove(actor);
         }
-        if (actor.watch != null) {
-            watcher.unwatch(actor.watch);
-        }
         synchronized (actor.indexLock) {
+            unwatch(actor);
             if (actor.deferredIndex != null) {
                 actor.deferredIndex.cancel(false);
             }

@@ -126,9 +126,47 @@ class LogStoreTest {
             logs.catchUp(1, false);
             assertThat(logs.screenInMemory(2)).isTrue();
             assertThat(logs.screen(2)).extracting(LogLine::text).containsExactly("two", "three");
-            logs.releaseScreen();
+            logs.release();
             assertThat(logs.screenInMemory(2)).isFalse();
             assertThat(logs.screen(2)).extracting(LogLine::text).containsExactly("two", "three");
+        }
+    }
+
+    @Test
+    void aReleasedStoreReadsFromDiskAndIndexesOnAsBefore() throws IOException {
+        try (LogStore logs = new LogStore(dir)) {
+            logs.limits(8192, 2);
+            for (int i = 1; i <= 1000; i++) {
+                append(LogStore.STDOUT, "line " + i + " " + "x".repeat(i % 40) + "\n");
+                if (i % 50 == 0) {
+                    logs.catchUp(1, false);
+                }
+            }
+            logs.cursors().put("agent", 900);
+            long first = logs.firstLine();
+            assertThat(first).as("rotated").isGreaterThan(1);
+
+            logs.release();
+
+            // Reads: from a rotated segment and from the live file; the cursor from its file.
+            assertThat(logs.range(first, 1).getFirst().text()).startsWith("line " + first + " ");
+            assertThat(logs.tail(1).getFirst().text()).startsWith("line 1000 ");
+            assertThat(logs.screen(1).getFirst().number()).isEqualTo(1000);
+            assertThat(logs.cursors().get("agent")).isEqualTo(900);
+            // A later writer (a new incarnation) is indexed on from where it was, rotating as before.
+            logs.release();
+            for (int i = 1001; i <= 2000; i++) {
+                append(LogStore.STDOUT, "line " + i + " " + "x".repeat(i % 40) + "\n");
+            }
+            logs.catchUp(2, false);
+            assertThat(logs.lineCount()).isEqualTo(2000);
+            assertThat(logs.firstLine()).isGreaterThan(first);
+            List<LogLine> kept = logs.range(1, Integer.MAX_VALUE);
+            assertThat(kept.getFirst().number()).isEqualTo(logs.firstLine());
+            for (LogLine line : kept) {
+                assertThat(line.text()).startsWith("line " + line.number() + " ");
+            }
+            assertThat(logs.tail(1).getFirst().incarnation()).isEqualTo(2);
         }
     }
 
