@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The state root on a small filesystem (a 32 MiB tmpfs: the daemon keeps a copy of its 12 MiB jar there) that
+ * The state root on a small filesystem (a 48 MiB tmpfs: the daemon keeps a copy of its 13 MB jar there) that
  * a job fills up: its end is reported with the cause, reads answer an IoError that names the disk or right
  * lines (never empty ones, never Internal), and once space is freed the index catches up by itself with every
  * line of the log file. Needs root (mount); skipped, saying so, where the test cannot mount.
@@ -51,8 +51,9 @@ class FullDiskIT {
         }
     }
 
+    /** A small disk: room for the daemon's private copy of the jar (13 MB with the MCP SDK) and about 20 MiB more. */
     private void mountSmallDisk(Path dir) {
-        Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("mount", "-t", "tmpfs", "-o", "size=32m,mode=0700", "tmpfs", dir.toString()));
+        Result r = BgrunProcess.run(tmp, java.util.Map.of(), List.of("mount", "-t", "tmpfs", "-o", "size=48m,mode=0700", "tmpfs", dir.toString()));
         Assumptions.assumeTrue(r.exitCode() == 0, "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " + r.err().strip());
         mounted = dir;
     }
