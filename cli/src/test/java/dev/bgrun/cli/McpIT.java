@@ -27,10 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * BGRUN_HOME, and the sample stack. Every job and the daemon are gone at the end (ProcessAudit, in Daemon).
  */
 class McpIT {
-    static {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the SDK client's INFO lines: noise
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TOOLS = List.of("up", "down", "is_ready", "run", "list", "status", "wait",
             "stop", "restart", "stats", "tail", "diff", "expect", "search", "events", "send", "config_check");

@@ -52,8 +52,6 @@ final class McpServerRunner {
 
     /** Serves on this process's stdin and stdout until stdin ends; returns the exit code. */
     static int serve(Path projectFile, String workspace) throws InterruptedException {
-        // The SDK's log (SLF4J's simple logger, on stderr, where MCP clients collect a server's log): warnings only.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         PrintStream protocol = System.out;
         System.setOut(System.err); // stdout is the protocol's alone: a stray print must not corrupt it
         CountDownLatch closed = new CountDownLatch(1);
