@@ -51,6 +51,11 @@ bench_init() {
   trap 'exit 130' INT TERM HUP
   mkdir -p "$bench_tmp/jar" "$bench_tmp/work"
   cp -p "$src" "$bench_tmp/jar/bgrun.jar"
+  # The thin client's socket library goes with the jar, as install.sh installs it (without it the client
+  # falls back to the JDK's slower channel).
+  if [ -f "$(dirname "$src")/libbgrunclient.so" ]; then
+    cp -p "$(dirname "$src")/libbgrunclient.so" "$bench_tmp/jar/"
+  fi
   bench_jar="$bench_tmp/jar/bgrun.jar"
   bench_src_jar="$src"
   export BGRUN_HOME="$bench_tmp/home"
