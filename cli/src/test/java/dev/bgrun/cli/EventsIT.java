@@ -83,4 +83,27 @@ class EventsIT {
             assertThat(d.bgrun("events", "--since", "yesterday").exitCode()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aLimitBeyondOnePageIsReadPageByPageEachEventOnce() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "marks", "--", "sh -c 'i=0; while [ $i -lt 2500 ]; do i=$((i+1)); echo \"BGRUN_NOTIFY: n$i\"; done'");
+            d.awaitState("marks", "exited");
+            await().atMost(Duration.ofSeconds(60)).until(() -> d.bgrunLines("events", "--type", "notify", "--limit", "5000").size() == 2501);
+            // 2,100 events: three pages of the daemon's (1,000 each), printed as one answer.
+            List<JsonNode> first = d.bgrunLines("events", "--type", "notify", "--limit", "2100");
+            assertThat(first).hasSize(2101);
+            List<String> messages = new ArrayList<>();
+            first.subList(0, 2100).forEach(e -> messages.add(e.get("message").asText()));
+            String cursor = first.getLast().get("cursor").asText();
+            assertThat(cursor).isEqualTo(first.get(2099).get("cursor").asText()); // a full answer goes on after its last event
+            List<JsonNode> rest = d.bgrunLines("events", "--type", "notify", "--since", cursor, "--limit", "100000");
+            rest.subList(0, rest.size() - 1).forEach(e -> messages.add(e.get("message").asText()));
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= 2500; i++) {
+                expected.add("n" + i);
+            }
+            assertThat(messages).isEqualTo(expected);
+        }
+    }
 }

@@ -25,6 +25,9 @@ import java.util.Map;
                 "%nEach event has an id; its cursor is the id. Without --follow the last line is {\"cursor\":\"N\"}:",
                 "pass it as --since next time to get every later event exactly once."})
 public final class EventsCommand implements Runnable {
+    /** How many events one call to the daemon asks for. */
+    private static final long PAGE = 1000;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -56,22 +59,37 @@ public final class EventsCommand implements Runnable {
         args.put("job", job);
         args.put("workspace", workspace);
         args.put("type", types);
-        args.put("limit", Bounds.range("--limit", limit, 1, Bounds.MAX_EVENTS));
+        long wanted = Bounds.range("--limit", limit, 1, Bounds.MAX_EVENTS);
         if (follow) {
+            args.put("limit", Math.min(wanted, Bounds.MAX_EVENTS_PER_CALL));
             DaemonAccess.stream(spec, "events", args, item -> {
                 print(out, (Map<String, Object>) item);
                 return true;
             });
             return;
         }
-        Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "events", args);
-        for (Map<String, Object> event : (List<Map<String, Object>>) answer.get("events")) {
-            print(out, event);
+        // A page at a time, each printed before the next is asked for: the daemon never holds more than a page.
+        Object cursor = since;
+        long printed = 0;
+        while (true) {
+            long page = Math.min(PAGE, wanted - printed);
+            args.put("since", cursor);
+            args.put("limit", page);
+            Map<String, Object> answer = (Map<String, Object>) DaemonAccess.call(spec, "events", args);
+            List<Map<String, Object>> events = (List<Map<String, Object>>) answer.get("events");
+            for (Map<String, Object> event : events) {
+                print(out, event);
+            }
+            printed += events.size();
+            cursor = answer.get("cursor");
+            if (events.size() < page || printed >= wanted) {
+                break;
+            }
         }
         if (out.json()) {
-            out.data(Map.of("cursor", answer.get("cursor")));
+            out.data(Map.of("cursor", cursor));
         } else {
-            out.note(out.dim("cursor: " + answer.get("cursor")));
+            out.note(out.dim("cursor: " + cursor));
         }
     }
 

@@ -14,8 +14,13 @@ import java.time.Instant;
 public final class Bounds {
     /** The longest wait any command accepts (wait, expect, send, run_group). */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
-    /** The most events one {@code events} call returns. */
+    /** The most events {@code bgrun events --limit} prints: the CLI reads them a page at a time. */
     public static final long MAX_EVENTS = 1_000_000;
+    /**
+     * The most events one {@code events} call on the socket returns: an answer is built whole in the daemon's
+     * memory (10,000 events are a few MiB), so a larger one is asked for page by page, after its cursor.
+     */
+    public static final long MAX_EVENTS_PER_CALL = 10_000;
     /** The highest line number or cursor: far beyond any log, and safe from overflow when added to. */
     public static final long MAX_LINE = 1L << 53;
     /** The earliest and latest time a {@code --since} may name (the years RFC 3339 can write). */

@@ -8,6 +8,7 @@ import dev.bgrun.orchestrator.messages.EventsAnswer;
 import dev.bgrun.orchestrator.messages.EventsFellBehind;
 import dev.bgrun.orchestrator.supervisor.Supervisor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +36,22 @@ final class EventCommands {
         EventLog log = supervisor.events();
         long cursor = cursor(a.string("since"), log);
         Predicate<Map<String, Object>> wanted = filter(a);
-        int limit = a.count("limit", 1000, 1, (int) Bounds.MAX_EVENTS);
+        int limit = a.count("limit", 1000, 1, (int) Bounds.MAX_EVENTS_PER_CALL);
         if (!a.flag("follow")) {
             long upTo = log.lastId(); // read first: an event appended meanwhile is the next call's
-            List<Map<String, Object>> events = log.since(cursor, Integer.MAX_VALUE).stream()
-                    .filter(e -> id(e) <= upTo).filter(wanted).limit(limit).toList();
-            long last = events.size() == limit ? id(events.getLast()) : Math.max(cursor, upTo);
-            return new EventsAnswer(events.stream().map(Event::of).toList(), Long.toString(last));
+            // Typed as they are read: a record is a fraction of its map, and the answer may hold tens of thousands.
+            List<Event> events = new ArrayList<>();
+            log.scan(cursor, e -> {
+                if (id(e) > upTo) {
+                    return false;
+                }
+                if (wanted.test(e)) {
+                    events.add(Event.of(e));
+                }
+                return events.size() < limit;
+            });
+            long last = events.size() == limit ? events.getLast().head().id() : Math.max(cursor, upTo);
+            return new EventsAnswer(events, Long.toString(last));
         }
         Wakeup wakeup = new Wakeup();
         Consumer<Map<String, Object>> listener = event -> wakeup.raise(); // a signal only: events are read from the log
@@ -49,13 +59,18 @@ final class EventCommands {
         try {
             long last = cursor;
             if (log.recent(cursor, 1) == null) {
-                // An old cursor: the backlog from the files, once (they are capped: 8 MiB each, two of them).
-                for (Map<String, Object> event : log.since(cursor, Integer.MAX_VALUE)) {
-                    last = id(event);
-                    if (wanted.test(event) && !responder.item(Event.of(event))) {
-                        return null;
-                    }
+                // An old cursor: the backlog from the files, once, an event at a time (8 MiB each, two of them).
+                long[] sent = {cursor};
+                boolean[] gone = {false};
+                log.scan(cursor, event -> {
+                    sent[0] = id(event);
+                    gone[0] = wanted.test(event) && !responder.item(Event.of(event));
+                    return !gone[0];
+                });
+                if (gone[0]) {
+                    return null;
                 }
+                last = sent[0];
             }
             while (true) {
                 List<Map<String, Object>> batch = log.recent(last, FOLLOW_BATCH);

@@ -50,8 +50,8 @@ final class GroupStream implements AutoCloseable {
 
     /** Streams a member's output lines after line {@code after}. */
     void follow(String id, String name, LogStore logs, long after) {
-        Lines source = new Lines(id, name, logs, after, line -> wakeup.raise());
-        logs.addListener(source.listener);
+        Lines source = new Lines(id, name, logs, after, wakeup::raise);
+        logs.addWakeup(source.listener);
         lines.add(source);
     }
 
@@ -137,7 +137,7 @@ final class GroupStream implements AutoCloseable {
     public void close() {
         log.unsubscribe(onEvent);
         for (Lines source : lines) {
-            source.logs.removeListener(source.listener);
+            source.logs.removeWakeup(source.listener);
         }
     }
 
@@ -146,12 +146,12 @@ final class GroupStream implements AutoCloseable {
         final String id;
         final String name;
         final LogStore logs;
-        final Consumer<LogLine> listener;
+        final Runnable listener;
         final ArrayDeque<LogLine> batch = new ArrayDeque<>();
         long last;
         long limit;
 
-        Lines(String id, String name, LogStore logs, long after, Consumer<LogLine> listener) {
+        Lines(String id, String name, LogStore logs, long after, Runnable listener) {
             this.id = id;
             this.name = name;
             this.logs = logs;

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -124,15 +123,15 @@ final class LogCommands {
     /**
      * The last lines, then new ones as they come, until the job ends (or, with keep, until the caller leaves).
      * The lines are read from the store, at most {@link #FOLLOW_BATCH} at a time, at the client's own pace: the
-     * store's listener only raises a {@link Wakeup}, so a client that stops reading holds one batch, however
-     * much the job writes meanwhile. A client slower than rotation sees a gap in the line numbers (those lines
+     * store only raises a {@link Wakeup} (no line is decoded for it), so a client that stops reading holds one
+     * batch, however much the job writes meanwhile. A client slower than rotation sees a gap in the line numbers (those lines
      * are gone from the disk too).
      */
     private Object follow(Job job, LogStore logs, LineFilter filter, int lines, long since, boolean keep,
                           Handler.Responder responder) throws InterruptedException {
         Wakeup wakeup = new Wakeup();
-        Consumer<LogLine> listener = line -> wakeup.raise();
-        logs.addListener(listener); // a listener makes indexing immediate; it carries no line
+        Runnable raise = wakeup::raise;
+        logs.addWakeup(raise); // makes indexing immediate; it carries no line
         try {
             logs.catchUp(job.incarnation(), false);
             long last;
@@ -175,7 +174,7 @@ final class LogCommands {
                 }
             }
         } finally {
-            logs.removeListener(listener);
+            logs.removeWakeup(raise);
         }
     }
 

@@ -2,10 +2,12 @@ package dev.bgrun.orchestrator.events;
 
 import dev.bgrun.orchestrator.json.Json;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -16,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The daemon's events (job transitions, notifications), each with an id that only grows, across daemon
@@ -30,6 +34,7 @@ public final class EventLog implements AutoCloseable {
     /** How many of the latest events are kept in memory: what a follower may fall behind by. */
     public static final int KEPT_IN_MEMORY = 10_000;
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
+    private static final String ID_PREFIX = "{\"id\":";
 
     private final Path file;
     private final Path older;
@@ -48,10 +53,16 @@ public final class EventLog implements AutoCloseable {
         this.file = dir.resolve("events.ndjson");
         this.older = dir.resolve("events.1.ndjson");
         this.log = log;
+        // One event at a time: the files hold up to 16 MiB, of which memory keeps the last 10,000 events.
         for (Path f : List.of(older, file)) {
-            for (Map<String, Object> event : read(f)) {
-                remember(event, Json.write(event));
-                lastId = Math.max(lastId, ((Number) event.get("id")).longValue());
+            try (BufferedReader in = open(f)) {
+                readEach(f, in, 0, (event, json) -> {
+                    remember(event, json);
+                    lastId = Math.max(lastId, id(event));
+                    return true;
+                });
+            } catch (IOException e) {
+                log.accept("cannot read " + f + ": " + e.getMessage());
             }
         }
     }
@@ -85,7 +96,12 @@ public final class EventLog implements AutoCloseable {
 
     /** Events after {@code cursor}, oldest first, at most {@code max}. */
     public List<Map<String, Object>> since(long cursor, int max) {
-        return after(cursor, max, false);
+        List<Map<String, Object>> out = new ArrayList<>();
+        scan(cursor, event -> {
+            out.add(event);
+            return out.size() < max;
+        });
+        return out;
     }
 
     /**
@@ -93,18 +109,10 @@ public final class EventLog implements AutoCloseable {
      * have already left memory (a follower that fell that far behind is told so rather than read the files).
      */
     public List<Map<String, Object>> recent(long cursor, int max) {
-        return after(cursor, max, true);
-    }
-
-    private List<Map<String, Object>> after(long cursor, int max, boolean memoryOnly) {
         List<Kept> kept = new ArrayList<>();
         synchronized (this) {
-            boolean inMemory = recent.isEmpty() ? cursor >= lastId : recent.peekFirst().id() <= cursor + 1;
-            if (!inMemory && memoryOnly) {
+            if (!inMemory(cursor)) {
                 return null;
-            }
-            if (!inMemory && !recent.isEmpty()) {
-                return fromFiles(cursor, max);
             }
             for (Kept event : recent) {
                 if (event.id() > cursor) {
@@ -122,17 +130,52 @@ public final class EventLog implements AutoCloseable {
         return out;
     }
 
-    private List<Map<String, Object>> fromFiles(long cursor, int max) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> event : readBoth()) {
-            if (((Number) event.get("id")).longValue() > cursor) {
-                out.add(event);
-                if (out.size() >= max) {
-                    break;
+    /**
+     * Hands each event after {@code cursor} to {@code visitor}, oldest first, until it returns false; outside
+     * the log's lock, so a visitor may write to a slow client. From memory when it holds them all, else from
+     * the files, one event at a time (never all 16 MiB of them at once), both opened together under the lock:
+     * a rotation meanwhile moves what is read, and loses none of it.
+     */
+    public void scan(long cursor, Predicate<Map<String, Object>> visitor) {
+        List<Kept> kept = null;
+        BufferedReader olderIn = null;
+        BufferedReader fileIn = null;
+        try {
+            synchronized (this) {
+                if (inMemory(cursor)) {
+                    kept = new ArrayList<>(recent);
+                } else {
+                    olderIn = open(older);
+                    fileIn = open(file);
                 }
             }
+            if (kept != null) {
+                for (Kept event : kept) {
+                    if (event.id() > cursor && !visitor.test(Json.readObject(event.json()))) {
+                        return;
+                    }
+                }
+                return;
+            }
+            BiPredicate<Map<String, Object>, String> after = (event, json) -> id(event) <= cursor || visitor.test(event);
+            if (readEach(older, olderIn, cursor, after)) {
+                readEach(file, fileIn, cursor, after);
+            }
+        } catch (IOException e) {
+            log.accept("cannot read the events: " + e.getMessage());
+        } finally {
+            closeQuietly(olderIn);
+            closeQuietly(fileIn);
         }
-        return out;
+    }
+
+    /** Whether memory holds every event after {@code cursor}. */
+    private boolean inMemory(long cursor) {
+        return recent.isEmpty() ? cursor >= lastId : recent.peekFirst().id() <= cursor + 1;
+    }
+
+    private static long id(Map<String, Object> event) {
+        return ((Number) event.get("id")).longValue();
     }
 
     /** Hears every event appended from now on, in order (called with the log's lock held: only queue it). */
@@ -148,35 +191,76 @@ public final class EventLog implements AutoCloseable {
     }
 
     private void remember(Map<String, Object> event, String json) {
-        recent.addLast(new Kept(((Number) event.get("id")).longValue(), json));
+        recent.addLast(new Kept(id(event), json));
         if (recent.size() > KEPT_IN_MEMORY) {
             recent.removeFirst();
         }
     }
 
-    private List<Map<String, Object>> readBoth() {
-        List<Map<String, Object>> all = new ArrayList<>(read(older));
-        all.addAll(read(file));
-        return all;
+    /** A reader of {@code f}, or null when there is no such file. */
+    private static BufferedReader open(Path f) throws IOException {
+        try {
+            return Files.newBufferedReader(f, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
-    private List<Map<String, Object>> read(Path f) {
-        List<Map<String, Object>> events = new ArrayList<>();
-        if (!Files.exists(f)) {
-            return events;
+    /**
+     * Hands each event of {@code in} after {@code cursor} to {@code visitor} until it returns false; returns
+     * whether it never did. Lines at or before the cursor are skipped by their leading id, unparsed: a reader
+     * that pages through the files after a cursor does not parse everything before it again.
+     */
+    private boolean readEach(Path f, BufferedReader in, long cursor, BiPredicate<Map<String, Object>, String> visitor) {
+        if (in == null) {
+            return true;
         }
         try {
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (leadingId(line) <= cursor) {
+                    continue;
+                }
+                Map<String, Object> event;
                 try {
-                    events.add(Json.readObject(line));
+                    event = Json.readObject(line);
                 } catch (RuntimeException e) {
-                    // a line cut short by a crash: the events before and after it still count
+                    continue; // a line cut short by a crash: the events before and after it still count
+                }
+                if (!visitor.test(event, line)) {
+                    return false;
                 }
             }
         } catch (IOException e) {
             log.accept("cannot read " + f + ": " + e.getMessage());
         }
-        return events;
+        return true;
+    }
+
+    /** The id a line starts with ({@code {"id":N,}, as {@link #append} writes it), or MAX_VALUE if it does not. */
+    static long leadingId(String line) {
+        if (!line.startsWith(ID_PREFIX)) {
+            return Long.MAX_VALUE;
+        }
+        long id = 0;
+        int i = ID_PREFIX.length();
+        for (; i < line.length() && i < ID_PREFIX.length() + 18; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            id = id * 10 + (c - '0');
+        }
+        return i > ID_PREFIX.length() && i < line.length() && line.charAt(i) == ',' ? id : Long.MAX_VALUE;
+    }
+
+    private static void closeQuietly(BufferedReader in) {
+        try {
+            if (in != null) {
+                in.close();
+            }
+        } catch (IOException ignored) {
+            // read to the end or given up: nothing was written
+        }
     }
 
     private void write(Map<String, Object> event, String json) {

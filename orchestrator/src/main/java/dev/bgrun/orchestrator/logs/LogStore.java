@@ -101,7 +101,13 @@ public final class LogStore implements AutoCloseable {
     private ByteBuffer chunk;
     /** One clock reading per catch-up: lines read together were seen at the same moment. */
     private Instant now;
+    /** Those who want each line's text as it is indexed (readiness, expect): lines are decoded for them. */
     private final List<Consumer<LogLine>> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Those who only want to know that lines came (followers, which then read at their own pace): told once a
+     * pass, and no line is decoded for them, so a flood followed by a slow client makes no garbage per line.
+     */
+    private final List<Runnable> wakeups = new CopyOnWriteArrayList<>();
 
     private volatile Consumer<LogLine> hook;
     private volatile byte[] hookPrefix;
@@ -250,6 +256,15 @@ public final class LogStore implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /** Runs {@code wakeup} after each pass that indexed lines; like a listener, it makes indexing immediate. */
+    public void addWakeup(Runnable wakeup) {
+        wakeups.add(wakeup);
+    }
+
+    public void removeWakeup(Runnable wakeup) {
+        wakeups.remove(wakeup);
+    }
+
     /**
      * Sees every line that starts with {@code prefix}, once, as it is indexed, whether or not anyone listens
      * (the daemon's notify markers); unlike a listener it does not make indexing immediate, and other lines
@@ -271,7 +286,7 @@ public final class LogStore implements AutoCloseable {
 
     /** Whether anyone (a follower, a readiness rule) wants lines as soon as they are written. */
     public boolean hasListeners() {
-        return !listeners.isEmpty();
+        return !listeners.isEmpty() || !wakeups.isEmpty();
     }
 
     /** Indexes whatever the job wrote since the last call; complete lines only unless {@code flush}. */
@@ -283,7 +298,9 @@ public final class LogStore implements AutoCloseable {
             List<LogLine> added = new ArrayList<>();
             // An error after lines were indexed is told after they are handed on: they are as indexed as any.
             BgrunException failed = null;
+            boolean indexed;
             synchronized (this) {
+                long before = count;
                 try {
                     more = pass(incarnation, flush, added);
                     for (int s = 0; s < 2; s++) {
@@ -298,9 +315,10 @@ public final class LogStore implements AutoCloseable {
                     failed = IoErrors.of("cannot rotate the log", dir, e);
                 } finally {
                     closeFiles();
+                    indexed = count > before;
                 }
             }
-            dispatch(added);
+            dispatch(added, indexed);
             if (failed != null) {
                 throw failed;
             }
@@ -370,7 +388,10 @@ public final class LogStore implements AutoCloseable {
         return Math.min(PASS_BYTES, maxLiveBytes);
     }
 
-    private void dispatch(List<LogLine> added) {
+    private void dispatch(List<LogLine> added, boolean indexed) {
+        if (indexed) {
+            wakeups.forEach(Runnable::run);
+        }
         Consumer<LogLine> h = hook;
         String prefix = hookPrefixText;
         for (LogLine line : added) {

@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public sealed interface Event permits Event.Transition, Event.Health, Event.Alert, Event.Notify {
     /** The fields every event has. */
+    Head head();
+
+    /** The fields every event has. */
     record Head(@JsonPropertyDescription("only grows, across daemon restarts too") @Min(1) long id,
                 @JsonPropertyDescription("the id as a string, for --since") String cursor,
                 @Of(Kind.TIME) String at,

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,5 +61,60 @@ class EventLogTest {
             assertThat(log.since(0, 3)).extracting(e -> e.get("job")).containsExactly("j1", "j2", "j3");
             assertThat(log.since(total, 10)).isEmpty();
         }
+    }
+
+    @Test
+    void pagesAfterACursorReadEveryEventOnceInOrderAcrossTheRotatedFile() throws IOException {
+        try (EventLog log = new EventLog(dir, m -> { })) {
+            String pad = "x".repeat(800);
+            int total = EventLog.KEPT_IN_MEMORY + 2_000; // about 12 MB: the first 8 MiB moved to events.1.ndjson
+            for (int i = 1; i <= total; i++) {
+                log.append(EventType.NOTIFY, Map.of("message", pad + i));
+            }
+            assertThat(dir.resolve("events.1.ndjson")).exists();
+            List<Long> ids = new ArrayList<>();
+            long cursor = 0;
+            while (true) {
+                List<Map<String, Object>> page = log.since(cursor, 700);
+                if (page.isEmpty()) {
+                    break;
+                }
+                page.forEach(e -> ids.add(((Number) e.get("id")).longValue()));
+                cursor = ids.getLast();
+            }
+            assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        }
+    }
+
+    @Test
+    void aScanOfTheFilesLosesNothingToARotationWhileItReads() throws IOException {
+        try (EventLog log = new EventLog(dir, m -> { })) {
+            for (int i = 1; i <= EventLog.KEPT_IN_MEMORY + 10; i++) {
+                log.append(EventType.NOTIFY, Map.of("message", "m" + i));
+            }
+            String pad = "y".repeat(5_000);
+            List<Long> seen = new ArrayList<>();
+            log.scan(0, event -> {
+                if (seen.isEmpty()) {
+                    for (int i = 0; i < 2_000; i++) { // 10 MB while the scan reads: the file it reads is rotated
+                        log.append(EventType.NOTIFY, Map.of("message", pad));
+                    }
+                    assertThat(dir.resolve("events.1.ndjson")).exists();
+                }
+                seen.add(((Number) event.get("id")).longValue());
+                return true;
+            });
+            assertThat(seen).hasSizeGreaterThan(EventLog.KEPT_IN_MEMORY + 10)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, seen.size()).boxed().toList());
+        }
+    }
+
+    @Test
+    void aLineIsSkippedByItsLeadingIdOnlyWhenItHasOne() {
+        assertThat(EventLog.leadingId("{\"id\":12,\"cursor\":\"12\"}")).isEqualTo(12);
+        assertThat(EventLog.leadingId("{\"id\":4,\"cur")).isEqualTo(4);
+        assertThat(EventLog.leadingId("{\"id\":4")).isEqualTo(Long.MAX_VALUE); // cut in the id: parsed, and dropped
+        assertThat(EventLog.leadingId("{\"cursor\":\"1\",\"id\":1}")).isEqualTo(Long.MAX_VALUE);
+        assertThat(EventLog.leadingId("{\"id\":,")).isEqualTo(Long.MAX_VALUE);
     }
 }
