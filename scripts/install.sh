@@ -19,6 +19,9 @@ mv -f "$prefix/bgrun.jar.new" "$prefix/bgrun.jar"
 # uses the JDK's slower Unix-domain channel).
 cp "$repo/cli/target/libbgrunclient.so" "$prefix/libbgrunclient.so.new"
 mv -f "$prefix/libbgrunclient.so.new" "$prefix/libbgrunclient.so"
+# The thin client's own small jar (it runs from it; bgrun.jar, on its Class-Path, has everything else).
+cp "$repo/cli/target/bgrun-client.jar" "$prefix/bgrun-client.jar.new"
+mv -f "$prefix/bgrun-client.jar.new" "$prefix/bgrun-client.jar"
 cp "$repo/scripts/lib/run-jar.sh" "$prefix/run-jar.sh"
 chmod +x "$prefix/run-jar.sh"
 

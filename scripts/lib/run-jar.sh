@@ -46,6 +46,13 @@ elif [ ! -S "$root/daemon.sock" ]; then
   esac
 fi
 aot="${jar%.jar}-$stamp.aot"
+# The thin client runs from its own small jar when the build made one (bgrun-client.jar, beside the jar and of
+# the same build, with the jar on its Class-Path): opening the full jar reads its 6,800-entry directory.
+run_jar="$jar"
+client_jar="$(dirname "$jar")/bgrun-client.jar"
+if [ "$kind" = client ] && [ -f "$client_jar" ]; then
+  run_jar="$client_jar"
+fi
 [ "$kind" = local ] && aot="${jar%.jar}-$stamp-local.aot"
 
 if [ ! -f "$aot" ] && [ -z "${BGRUN_NO_AOT:-}" ]; then
@@ -53,7 +60,7 @@ if [ ! -f "$aot" ] && [ -z "${BGRUN_NO_AOT:-}" ]; then
   # renamed, so a racing call never reads half a cache. A failure only costs speed.
   tmp="$aot.$$.tmp"
   if "$java_home/bin/java" "${opts[@]}" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off \
-      -cp "$jar" dev.bgrun.cli.AotTraining "$kind" >/dev/null 2>&1 && [ -f "$tmp" ]; then
+      -cp "$run_jar" dev.bgrun.cli.AotTraining "$kind" >/dev/null 2>&1 && [ -f "$tmp" ]; then
     for old in "${jar%.jar}"-*.aot; do
       case "$old" in *"-$stamp.aot"|*"-$stamp-local.aot") ;; *) rm -f "$old" ;; esac
     done
@@ -64,4 +71,4 @@ fi
 if [ -f "$aot" ]; then
   opts+=(-XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off)
 fi
-exec "$java_home/bin/java" "${opts[@]}" ${heap[@]+"${heap[@]}"} -jar "$jar" "$@"
+exec "$java_home/bin/java" "${opts[@]}" ${heap[@]+"${heap[@]}"} -jar "$run_jar" "$@"

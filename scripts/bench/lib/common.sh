@@ -51,11 +51,13 @@ bench_init() {
   trap 'exit 130' INT TERM HUP
   mkdir -p "$bench_tmp/jar" "$bench_tmp/work"
   cp -p "$src" "$bench_tmp/jar/bgrun.jar"
-  # The thin client's socket library goes with the jar, as install.sh installs it (without it the client
-  # falls back to the JDK's slower channel).
-  if [ -f "$(dirname "$src")/libbgrunclient.so" ]; then
-    cp -p "$(dirname "$src")/libbgrunclient.so" "$bench_tmp/jar/"
-  fi
+  # The thin client's socket library and its own jar go with the jar, as install.sh installs them (without
+  # them the client falls back to the JDK's slower channel, and opens the full jar).
+  for f in libbgrunclient.so bgrun-client.jar; do
+    if [ -f "$(dirname "$src")/$f" ]; then
+      cp -p "$(dirname "$src")/$f" "$bench_tmp/jar/"
+    fi
+  done
   bench_jar="$bench_tmp/jar/bgrun.jar"
   bench_src_jar="$src"
   export BGRUN_HOME="$bench_tmp/home"

@@ -51,6 +51,38 @@ class ThinClientIT {
     }
 
     @Test
+    void theClientsOwnJarServesWithoutOpeningTheFullJarAndStartsTheDaemonFromIt() throws IOException {
+        Path clientJar = BgrunProcess.JAR.resolveSibling("bgrun-client.jar");
+        assertThat(clientJar).as("the build makes the client's jar beside bgrun.jar").isRegularFile();
+        try (Daemon d = new Daemon(tmp)) {
+            d.run("--name", "s", "--", "sleep", "300");
+            long daemon = d.daemonPid();
+            Result r = BgrunProcess.run(d.work, d.env(), List.of(BgrunProcess.JAVA,
+                    "-Xlog:class+load:file=" + tmp.resolve("client.log"), "-jar", clientJar.toString(), "status", "s"));
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("\"name\":\"s\"");
+            List<String> loaded = Files.readAllLines(tmp.resolve("client.log"));
+            assertThat(loaded).as("classes loaded").anyMatch(l -> l.contains("dev.bgrun.cli.client.BgrunClient source: file:" + clientJar));
+            assertThat(loaded).as("no class from the full jar").noneMatch(l -> l.contains(BgrunProcess.JAR.toString()));
+            assertThat(d.daemonPid()).as("the client's jar speaks for bgrun.jar's build: the daemon was not replaced")
+                    .isEqualTo(daemon);
+
+            // With no daemon, the client's jar starts one from bgrun.jar, which it names as its own build.
+            assertThat(d.json("daemon", "stop").get("stopping").asBoolean()).isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.of(daemon).isEmpty());
+            Result list = BgrunProcess.run(d.work, d.env(), List.of(BgrunProcess.JAVA, "-jar", clientJar.toString(), "list"));
+            assertThat(list.exitCode()).as(list.toString()).isZero();
+            assertThat(list.out()).contains("\"name\":\"s\""); // adopted by the new daemon
+            long started = d.daemonPid();
+            assertThat(ProcessHandle.of(started).flatMap(p -> p.info().commandLine()).orElse(""))
+                    .as("the new daemon runs from its copy of bgrun.jar").contains("daemon-").doesNotContain("bgrun-client");
+            Result again = BgrunProcess.run(d.work, d.env(), List.of(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString(), "status", "s"));
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(d.daemonPid()).as("bgrun.jar's client finds the same build").isEqualTo(started);
+        }
+    }
+
+    @Test
     void aJarWithoutItsSocketLibraryUsesTheJdksChannel() throws IOException {
         try (Daemon d = new Daemon(tmp)) {
             d.run("--name", "s", "--", "sleep", "300");

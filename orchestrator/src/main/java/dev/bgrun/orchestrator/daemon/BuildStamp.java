@@ -10,6 +10,13 @@ import java.nio.file.Path;
  */
 public final class BuildStamp {
     private static final String COPY_PREFIX = "daemon-";
+    /**
+     * The thin client's own small jar (see cli/pom.xml), which holds only the classes a client needs and has
+     * {@value #SERVER_JAR} beside it on its Class-Path: it speaks for that jar's build, and a daemon it starts runs
+     * from that jar.
+     */
+    public static final String CLIENT_JAR = "bgrun-client.jar";
+    public static final String SERVER_JAR = "bgrun.jar";
 
     private BuildStamp() {
     }
@@ -25,10 +32,16 @@ public final class BuildStamp {
             if (name.startsWith(COPY_PREFIX)) {
                 return name.substring(COPY_PREFIX.length(), name.length() - ".jar".length());
             }
-            return of(jar);
+            return of(serverJar(jar));
         } catch (Exception e) {
             return "dev"; // no code source to tell (an unusual class loader)
         }
+    }
+
+    /** The jar whose build {@code jar} is: the one beside it for the client's jar, else itself. */
+    public static Path serverJar(Path jar) {
+        Path name = jar.getFileName();
+        return name != null && name.toString().equals(CLIENT_JAR) ? jar.resolveSibling(SERVER_JAR) : jar;
     }
 
     /** The stamp of a jar file. */

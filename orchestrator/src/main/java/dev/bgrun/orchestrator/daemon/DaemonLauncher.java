@@ -52,7 +52,11 @@ public final class DaemonLauncher {
     public static DaemonLauncher ofCurrentProcess() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new DaemonLauncher(java, System.getProperty("java.class.path"));
+        String classPath = System.getProperty("java.class.path");
+        if (classPath.endsWith(BuildStamp.CLIENT_JAR)) {
+            classPath = BuildStamp.serverJar(Path.of(classPath)).toString(); // the client's jar holds no daemon
+        }
+        return new DaemonLauncher(java, classPath);
     }
 
     public Process launch(StateRoot root) throws IOException {
