@@ -39,6 +39,8 @@ public final class DaemonLauncher {
      * daemon's environment: each gets that of its own {@code run} call).
      */
     static final String MALLOC_ARENA_MAX = "2";
+    /** The environment variable whose JVM options (space-separated) are added after {@link #JVM_OPTIONS}. */
+    public static final String EXTRA_OPTIONS = "BGRUN_DAEMON_JAVA_OPTIONS";
 
     private final String java;
     private final String classPath;
@@ -67,6 +69,11 @@ public final class DaemonLauncher {
         }
         command.add(java);
         command.addAll(JVM_OPTIONS);
+        // Last, so they win: for measuring and tuning (a larger heap cap, a GC log), not needed to run.
+        String extra = System.getenv(EXTRA_OPTIONS);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.addAll(List.of("-cp", classPath, DaemonMain.class.getName(), root.dir().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
