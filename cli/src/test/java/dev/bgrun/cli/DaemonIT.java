@@ -101,10 +101,17 @@ class DaemonIT {
     @Test
     void anIdleDaemonWithNoLiveJobExitsAndTheNextCallBringsOneBack() throws Exception {
         try (Daemon d = new Daemon(tmp)) {
-            Map<String, String> env = Map.of("BGRUN_HOME", d.home.toString(), "BGRUN_IDLE_TIMEOUT", "1s");
+            Map<String, String> env = Map.of("BGRUN_HOME", d.home.toString(), "BGRUN_IDLE_TIMEOUT", "1s",
+                    "BGRUN_DAEMON_JAVA_OPTIONS", " -Dbgrun.it.marker=idle  -Xmn7m ");
             Result first = BgrunProcess.bgrun(d.work, env, "run", "--name", "brief", "--", "sleep", "2");
             assertThat(first.exitCode()).as(first.toString()).isZero();
             long pid = d.daemonPid();
+            // The extra JVM options come after the daemon's own, so they win.
+            List<String> args = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+            assertThat(args).contains("-Dbgrun.it.marker=idle");
+            String young = dev.bgrun.orchestrator.daemon.DaemonLauncher.JVM_OPTIONS.stream()
+                    .filter(o -> o.startsWith("-Xmn")).findFirst().orElseThrow();
+            assertThat(args.indexOf(young)).isNotNegative().isLessThan(args.lastIndexOf("-Xmn7m"));
             // Alive while its job runs; gone a second after the job ended and no client is connected.
             await().atMost(Duration.ofSeconds(60)).until(() -> !Daemon.alive(pid));
             assertThat(Files.readString(d.home.resolve("daemon.log"))).contains("with no live job; exiting");

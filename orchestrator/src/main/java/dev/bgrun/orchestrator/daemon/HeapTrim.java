@@ -18,8 +18,8 @@ import java.time.Duration;
 final class HeapTrim {
     /** How often the old generation is looked at. */
     static final Duration PERIOD = Duration.ofSeconds(5);
-    /** Growth tolerated past the live size before a collection: this, or a quarter of the live size if more. */
-    static final long SLACK_BYTES = 8L * 1024 * 1024;
+    /** Growth tolerated past the live size before a collection: this, or an eighth of the live size if more. */
+    static final long SLACK_BYTES = 4L * 1024 * 1024;
 
     private final MemoryPoolMXBean old;
     private volatile boolean requested;
@@ -47,7 +47,7 @@ final class HeapTrim {
     boolean check() {
         MemoryUsage afterLast = old.getCollectionUsage(); // as the last full collection left it (0 before one)
         long live = afterLast == null ? 0 : afterLast.getUsed();
-        if (!requested && old.getUsage().getUsed() <= live + Math.max(SLACK_BYTES, live / 4)) {
+        if (!requested && old.getUsage().getUsed() <= live + Math.max(SLACK_BYTES, live / 8)) {
             return false;
         }
         requested = false;
