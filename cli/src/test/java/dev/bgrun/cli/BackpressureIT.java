@@ -36,7 +36,8 @@ class BackpressureIT {
     /**
      * What the daemon may grow by over its idle RSS while it indexes a flood for stalled clients, or answers a
      * count of 30,000 events. Measured on a 2-core machine: idle about 75 MB, growth about 5 MB under the first
-     * test and 15 to 40 under the second (the daemon's 4 MiB young generation promotes more of an answer). It was 150 MB and more while the store decoded every line for followers
+     * test and 15 to 40 under the second (the daemon's 4 MiB young generation promotes more of an answer).
+     * It was 150 MB and more while the store decoded every line for followers
      * that only needed a wake-up (the serial collector promoted those lines and grew the heap for them), and
      * while an events answer was built whole from both event files; before followers read at their own pace, a
      * stalled tail queued every line (the issue saw 99 MB grow to 956 MB in 20 s).
