@@ -124,8 +124,8 @@ final class LogCommands {
      * The last lines, then new ones as they come, until the job ends (or, with keep, until the caller leaves).
      * The lines are read from the store, at most {@link #FOLLOW_BATCH} at a time, at the client's own pace: the
      * store only raises a {@link Wakeup} (no line is decoded for it), so a client that stops reading holds one
-     * batch, however much the job writes meanwhile. A client slower than rotation sees a gap in the line numbers (those lines
-     * are gone from the disk too).
+     * batch, however much the job writes meanwhile. A client slower than rotation sees a gap in the line
+     * numbers (those lines are gone from the disk too).
      */
     private Object follow(Job job, LogStore logs, LineFilter filter, int lines, long since, boolean keep,
                           Handler.Responder responder) throws InterruptedException {

@@ -109,19 +109,12 @@ public final class EventLog implements AutoCloseable {
      * have already left memory (a follower that fell that far behind is told so rather than read the files).
      */
     public List<Map<String, Object>> recent(long cursor, int max) {
-        List<Kept> kept = new ArrayList<>();
+        List<Kept> kept;
         synchronized (this) {
             if (!inMemory(cursor)) {
                 return null;
             }
-            for (Kept event : recent) {
-                if (event.id() > cursor) {
-                    kept.add(event);
-                    if (kept.size() >= max) {
-                        break;
-                    }
-                }
-            }
+            kept = keptAfter(cursor, max);
         }
         List<Map<String, Object>> out = new ArrayList<>(kept.size());
         for (Kept event : kept) {
@@ -143,7 +136,7 @@ public final class EventLog implements AutoCloseable {
         try {
             synchronized (this) {
                 if (inMemory(cursor)) {
-                    kept = new ArrayList<>(recent);
+                    kept = keptAfter(cursor, Integer.MAX_VALUE);
                 } else {
                     olderIn = open(older);
                     fileIn = open(file);
@@ -151,7 +144,7 @@ public final class EventLog implements AutoCloseable {
             }
             if (kept != null) {
                 for (Kept event : kept) {
-                    if (event.id() > cursor && !visitor.test(Json.readObject(event.json()))) {
+                    if (!visitor.test(Json.readObject(event.json()))) {
                         return;
                     }
                 }
@@ -167,6 +160,20 @@ public final class EventLog implements AutoCloseable {
             closeQuietly(olderIn);
             closeQuietly(fileIn);
         }
+    }
+
+    /** The events in memory after {@code cursor}, at most {@code max}; called with the lock held. */
+    private List<Kept> keptAfter(long cursor, int max) {
+        List<Kept> kept = new ArrayList<>();
+        for (Kept event : recent) {
+            if (event.id() > cursor) {
+                kept.add(event);
+                if (kept.size() >= max) {
+                    break;
+                }
+            }
+        }
+        return kept;
     }
 
     /** Whether memory holds every event after {@code cursor}. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * (its files hold them as JSON lines); {@link #of} types one as it is sent.
  */
 public sealed interface Event permits Event.Transition, Event.Health, Event.Alert, Event.Notify {
-    /** The fields every event has. */
+    /** This event's common fields. */
     Head head();
 
     /** The fields every event has. */
