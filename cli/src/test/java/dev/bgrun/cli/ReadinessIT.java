@@ -8,9 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Each readiness rule true, false (timing out), and several together, against real processes and servers. */
 class ReadinessIT {
@@ -85,6 +88,22 @@ class ReadinessIT {
             assertThat(failed.get("reason").asText()).startsWith(
                     "health check failed 2 times in a row: health-check-cmd (/bin/sh -c test -f healthy)");
             assertThat(failed.get("transitions").toString()).contains("\"to\":\"restarting\"");
+        }
+    }
+
+    @Test
+    void healthChecksRunWithTheJobsEnvironmentLongAfterItIsReady() throws IOException {
+        try (Daemon d = new Daemon(tmp)) {
+            // The actor drops the incarnation's environment once the checks are armed: they keep their own.
+            d.run("--name", "env-checked", "--env", "MODE=test", "--allocate-port", "PORT",
+                    "--health-check-cmd", "echo \"$MODE $PORT\" >> checks", "--health-interval-secs", "100ms",
+                    "--", "sleep", "300");
+            d.awaitState("env-checked", "ready");
+            Path checks = d.work.resolve("checks");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(checks) && Files.readAllLines(checks).size() >= 5);
+            String port = d.json("status", "env-checked", "--show-env").get("env").get("PORT").asText();
+            assertThat(Files.readAllLines(checks)).allSatisfy(line -> assertThat(line).isEqualTo("test " + port));
+            assertThat(d.status("env-checked").get("state").asText()).isEqualTo("ready");
         }
     }
 

@@ -19,6 +19,7 @@ import dev.bgrun.orchestrator.readiness.PortProbe;
 import dev.bgrun.orchestrator.readiness.Readiness;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
@@ -48,6 +49,12 @@ final class JobActor {
     final Mailbox mailbox;
     /** Opened on first use (in the job's first message, or by a reader), not when the actor is made. */
     private volatile LogStore logs;
+    /**
+     * The store given up by {@link #releaseLogs}, weakly: an ended job's store costs nothing once nobody reads
+     * it, and while someone does (a follower, a read in progress) it is the one {@link #logs} gives out again.
+     * Under logsLock.
+     */
+    private WeakReference<LogStore> releasedLogs;
     private final Object logsLock = new Object();
     private final Supervisor sv;
     private final Path dir;
@@ -73,6 +80,7 @@ final class JobActor {
     private ScheduledFuture<?> health;
     private Consumer<LogLine> readinessListener;
     private Readiness readiness;
+    /** The environment of the current incarnation, from its launch until its health checks are armed. */
     Map<String, String> env = Map.of();
     private Instant incarnationStart;
     private String failReason;
@@ -104,7 +112,9 @@ final class JobActor {
 
     /**
      * The job's log store, opened on first use: making an actor costs no file, so a group registers its
-     * members quickly and each opens its own store in parallel, in its first message.
+     * members quickly and each opens its own store in parallel, in its first message. After a release it is
+     * held weakly ({@link #releasedLogs}): a store someone still uses is taken back, and a new one is made only
+     * once none can be reached, so two stores never write one index.
      */
     LogStore logs() {
         LogStore store = logs;
@@ -114,8 +124,17 @@ final class JobActor {
         boolean opened = false;
         synchronized (logsLock) { // a leaf: only opens files
             if (logs == null) {
-                logs = new LogStore(dir);
-                opened = true;
+                LogStore kept = releasedLogs == null ? null : releasedLogs.get();
+                if (kept == null) {
+                    kept = new LogStore(dir);
+                    Job j = job();
+                    if (j != null) {
+                        logLimits(kept, j);
+                    }
+                    opened = true;
+                }
+                logs = kept;
+                releasedLogs = null;
             }
             store = logs;
         }
@@ -125,7 +144,7 @@ final class JobActor {
         return store;
     }
 
-    /** The log store if it was opened, else null. */
+    /** The log store if it is open (held), else null. */
     LogStore openLogs() {
         return logs;
     }
@@ -137,23 +156,32 @@ final class JobActor {
     /**
      * If the job ended before {@code endedBefore}: its directory is watched no more (nothing of the job should
      * write there; what a leftover process does write is indexed when next read) and its log store gives up
-     * its memory. Not while a follower listens. Off the mailbox, so under indexLock, as is the new watch of a
-     * new incarnation ({@link #prepare}): whichever comes second sees what the first did. Returns whether it
-     * released them.
+     * its memory and is then held weakly (see {@link #logs}). Not while a follower listens. Off the mailbox, so
+     * under indexLock, as is the new watch of a new incarnation ({@link #prepare}): whichever comes second sees
+     * what the first did. A store a read took back since is given up again. Returns whether this was the
+     * job's first release (what it gave up is worth a collection).
      */
     boolean releaseLogs(Instant endedBefore) {
         LogStore store = logs;
+        boolean first;
         synchronized (indexLock) {
             Job.Snapshot now = job() == null ? null : job().snapshot();
-            if (logsReleased || store == null || now == null || !now.state().terminal() || store.hasListeners()
+            if (store == null || now == null || !now.state().terminal() || store.hasListeners()
                     || (now.endedAt() != null && now.endedAt().isAfter(endedBefore))) {
                 return false;
             }
+            first = !logsReleased;
             sv.unwatch(this);
             logsReleased = true;
         }
         store.release(); // only what is made again when needed: harmless even if a new incarnation began meanwhile
-        return true;
+        synchronized (logsLock) {
+            if (logs == store && logsReleased) { // not if a new incarnation began meanwhile
+                logs = null;
+                releasedLogs = new WeakReference<>(store);
+            }
+        }
+        return first;
     }
 
     /** The current job, or null before the first run message has been handled. */
@@ -324,7 +352,16 @@ final class JobActor {
             readyTimeout.cancel(false);
         }
         persist();
+        armHealth(n);
+    }
+
+    /**
+     * The health checks of ready incarnation {@code n}; after them nothing reads its environment (a restart
+     * makes a new one), so it is dropped: 50 variables or more a live job, 2 KiB or so, for its whole life.
+     */
+    private void armHealth(int n) {
         health = Watches.health(this, sv, n);
+        env = Map.of();
     }
 
     /** A limit, the readiness deadline or the health threshold fails incarnation {@code n}. */
@@ -496,7 +533,7 @@ final class JobActor {
                     Math.max(0, maxRuntime.minus(sinceStart).toMillis()), TimeUnit.MILLISECONDS);
         }
         if (j.state == JobState.READY) {
-            health = Watches.health(this, sv, n);
+            armHealth(n);
             return;
         }
         if (j.state != JobState.RUNNING || spec.oneshot()) {
@@ -678,8 +715,11 @@ final class JobActor {
     }
 
     private void applyLogLimits() {
-        Job j = job;
-        logs().limits(j.spec.get(JobKeys.LOG_MAX_SIZE_MB) * 1024L * 1024L, j.spec.get(JobKeys.LOG_MAX_FILES));
+        logLimits(logs(), job);
+    }
+
+    private static void logLimits(LogStore store, Job j) {
+        store.limits(j.spec.get(JobKeys.LOG_MAX_SIZE_MB) * 1024L * 1024L, j.spec.get(JobKeys.LOG_MAX_FILES));
     }
 
     private void writeKeeper(int n, long pid) {

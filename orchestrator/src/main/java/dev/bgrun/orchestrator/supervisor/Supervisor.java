@@ -222,7 +222,7 @@ public final class Supervisor implements AutoCloseable {
         Instant endedBefore = Instant.now().minus(releaseAfter);
         boolean released = false;
         for (JobActor actor : actors.values()) {
-            if (!actor.logsReleased && actor.openLogs() != null) {
+            if (actor.openLogs() != null) { // held: never released, or taken back by a read since
                 released |= actor.releaseLogs(endedBefore);
             }
         }
@@ -454,7 +454,9 @@ public final class Supervisor implements AutoCloseable {
     void attach(JobActor actor, LogStore logs) {
         hookNotifications(actor, logs);
         synchronized (actor.indexLock) {
-            watch(actor);
+            if (!actor.logsReleased) { // a store made again for a read of a released job: not watched
+                watch(actor);
+            }
         }
     }
 
@@ -612,10 +614,7 @@ public final class Supervisor implements AutoCloseable {
         if (job == null || actors.get(actor.id) != actor) {
             return;
         }
-        LogStore logs = actor.openLogs();
-        if (logs == null) {
-            return;
-        }
+        LogStore logs = actor.logs(); // taken back (or made again) if it was released: there is output to index
         if (logs.hasListeners() || events.hasListeners() || logs.overCap()) {
             // Someone waits for lines, or for events (a notify marker), or the log is due for rotation (so
             // it never grows far past its cap): index now, not after a quiet spell.
