@@ -26,13 +26,16 @@ cp "$repo/scripts/lib/run-jar.sh" "$prefix/run-jar.sh"
 chmod +x "$prefix/run-jar.sh"
 
 # The installed command pins the JDK found now, and skips the source check of the dev launcher.
+# POSIX sh, as run-jar.sh: a call pays for one small shell, not bash twice.
 cat > "$bin_dir/bgrun" <<LAUNCHER
-#!/usr/bin/env bash
+#!/bin/sh
 exec "$prefix/run-jar.sh" "$BGRUN_JAVA_HOME" "$prefix/bgrun.jar" "\$@"
 LAUNCHER
 chmod +x "$bin_dir/bgrun"
 
-"$bin_dir/bgrun" --version >/dev/null   # makes the AOT cache now rather than on first use
+# Both AOT caches now (the thin client's and the local commands'), rather than on the first call of each kind.
+"$prefix/run-jar.sh" "$BGRUN_JAVA_HOME" "$prefix/bgrun.jar" --make-aot-caches \
+  || echo "note: an AOT cache could not be made; bgrun works, its calls only start slower"
 echo "installed: $bin_dir/bgrun ($("$bin_dir/bgrun" --version))"
 case ":$PATH:" in
   *":$bin_dir:"*) ;;

@@ -11,8 +11,11 @@ import java.nio.file.Path;
  * The training runs for the JDK's AOT caches ({@code scripts/lib/run-jar.sh}), one per kind of process, since a
  * cache's classes cost start-up time whether a run uses them or not:
  * <ul>
- *   <li>{@code client}: the thin client's calls, answered by a daemon (which the first call starts, in a private
- *       state root, and the last stops): the client's few classes and the JDK's socket and file classes;</li>
+ *   <li>{@code client}: the thin client's calls, answered by a daemon that the launcher started before (in a
+ *       private state root, {@code BGRUN_HOME}) and stops after, with JVMs of its own: the cache then holds the
+ *       client's few classes and the JDK's socket and file classes, and nothing that only starting a daemon, or
+ *       the training itself, loads (a process builder, a directory walk: a hundred classes more, loaded by
+ *       every call);</li>
  *   <li>{@code local}: the commands that run in the client's own JVM when no daemon runs ({@code config},
  *       {@code --help}, {@code --version}, {@code schema}), in JSON and human form, valid and broken files.</li>
  * </ul>
@@ -22,7 +25,10 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean local = args.length > 0 && args[0].equals("local");
+        if (args.length == 0 || !args[0].equals("local")) {
+            client();
+            return;
+        }
         // Not Files.createTempDirectory: its random name seeds a SecureRandom, and the security classes that
         // loads would go into the cache, to be loaded by every call.
         Path dir = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"),
@@ -30,11 +36,7 @@ public final class AotTraining {
         try {
             // Every call works in a private state root (the bgrun.home system property), never the user's.
             System.setProperty("bgrun.home", dir.resolve("home").toString());
-            if (local) {
-                local(dir);
-            } else {
-                client(dir.resolve("home"));
-            }
+            local(dir);
         } finally {
             delete(dir);
         }
@@ -52,19 +54,10 @@ public final class AotTraining {
         Files.deleteIfExists(path);
     }
 
-    private static void client(Path home) throws Exception {
-        // Another JVM starts the daemon, so that this one records only what a call to a running daemon loads:
-        // starting one (the launch, the start lock, polling with the JDK's socket channel) is rare, and every
-        // class in the cache costs every call start-up time.
-        Process starter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dbgrun.home=" + home, "-cp", System.getProperty("java.class.path"), BgrunClient.class.getName(),
-                "list", "--json")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        if (!starter.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || starter.exitValue() != 0) {
-            starter.destroyForcibly();
-            throw new IllegalStateException("the training daemon did not start");
+    private static void client() {
+        if (System.getenv("BGRUN_HOME") == null) {
+            // Never the user's own state root: its jobs would be listed, and a `clean` would remove them.
+            throw new IllegalStateException("the client training runs against a daemon in a private state root: set BGRUN_HOME");
         }
         String[][] runs = {
                 {"list", "--json"},
@@ -77,7 +70,6 @@ public final class AotTraining {
                 {"--version"},
                 {"stop", "train", "--json"},
                 {"clean", "--yes", "--json"},
-                {"daemon", "stop", "--json"},
         };
         for (String[] run : runs) {
             BgrunClient.execute(run);

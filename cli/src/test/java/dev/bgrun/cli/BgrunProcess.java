@@ -17,6 +17,8 @@ final class BgrunProcess {
     static final Path REPO = Path.of(System.getProperty("bgrun.repo", "..")).toAbsolutePath().normalize();
     static final Path SAMPLES = REPO.resolve("samples");
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The launcher that runs a jar with its AOT cache (what the dev launcher and the installed command exec). */
+    static final Path RUN_JAR = REPO.resolve("scripts/lib/run-jar.sh");
 
     record Result(int exitCode, String out, String err) {
         @Override

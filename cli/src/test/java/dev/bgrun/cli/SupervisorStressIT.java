@@ -650,8 +650,8 @@ class SupervisorStressIT {
      */
     static final class Stress implements AutoCloseable {
         /**
-         * The launcher's start-up options (scripts/lib/run-jar.sh), with its AOT cache made by the same training
-         * run and named the same way, next to the jar: a CLI call then costs about half the CPU, which matters
+         * The launcher's start-up options (scripts/lib/run-jar.sh), with the thin client's AOT cache that the
+         * launcher makes (--make-aot-caches) next to the jar: a CLI call then costs about half the CPU, which matters
          * with hundreds of calls on 2 cores. Without a cache (training failed), CDS as BgrunProcess does.
          */
         private static final List<String> JVM_OPTIONS = jvmOptions();
@@ -669,36 +669,17 @@ class SupervisorStressIT {
         private static List<String> jvmOptions() {
             List<String> base = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED");
             Path jar = BgrunProcess.JAR;
+            String name = jar.getFileName().toString();
+            Path aot = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".aot");
             try {
-                String stamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS);
-                String name = jar.getFileName().toString();
-                Path aot = jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + "-" + stamp + ".aot");
-                if (!Files.exists(aot)) {
-                    Path tmp = aot.resolveSibling(aot.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-                    List<String> train = new ArrayList<>(List.of(BgrunProcess.JAVA));
-                    train.addAll(base);
-                    train.addAll(List.of("-XX:AOTCacheOutput=" + tmp, "-Xlog:aot=off", "-Xlog:cds=off",
-                            "-cp", jar.toString(), "dev.bgrun.cli.AotTraining"));
-                    Process training = new ProcessBuilder(train).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                    if (training.waitFor(180, TimeUnit.SECONDS) && training.exitValue() == 0 && Files.exists(tmp)) {
-                        Files.move(tmp, aot, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        // Caches of earlier builds, as run-jar.sh removes them (a JVM using one keeps its mapping).
-                        String prefix = name.substring(0, name.length() - ".jar".length()) + "-";
-                        try (var old = Files.newDirectoryStream(jar.getParent(), prefix + "*.aot")) {
-                            for (Path p : old) {
-                                if (!p.equals(aot)) {
-                                    Files.deleteIfExists(p);
-                                }
-                            }
-                        }
-                    } else {
-                        training.destroyForcibly();
-                        Files.deleteIfExists(tmp);
-                    }
+                Process making = new ProcessBuilder(BgrunProcess.RUN_JAR.toString(), Path.of(BgrunProcess.JAVA).getParent().getParent().toString(),
+                        jar.toString(), "--make-aot-caches").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                if (!making.waitFor(300, TimeUnit.SECONDS)) {
+                    making.destroyForcibly();
                 }
-                if (Files.exists(aot)) {
+                // The launcher's test: a cache with the jar's modification time is of this build.
+                if (Files.exists(aot) && Files.getLastModifiedTime(aot).equals(Files.getLastModifiedTime(jar))) {
                     List<String> options = new ArrayList<>(base);
                     options.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
                     return List.copyOf(options);
@@ -733,7 +714,8 @@ class SupervisorStressIT {
         Result cli(Duration deadline, String... args) {
             List<String> command = new ArrayList<>(List.of(BgrunProcess.JAVA));
             command.addAll(JVM_OPTIONS);
-            command.addAll(List.of("-jar", BgrunProcess.JAR.toString()));
+            Path clientJar = BgrunProcess.JAR.resolveSibling("bgrun-client.jar"); // as the launcher runs a call
+            command.addAll(List.of("-jar", (Files.exists(clientJar) ? clientJar : BgrunProcess.JAR).toString()));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(d.work.toFile());
             builder.environment().remove("NO_COLOR");

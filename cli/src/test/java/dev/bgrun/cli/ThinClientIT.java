@@ -83,6 +83,36 @@ class ThinClientIT {
     }
 
     @Test
+    void theLauncherKeepsItsCachesToTheJarsBuildAndPassesEveryArgumentWhole() throws Exception {
+        // A copy of the build in a directory whose name has a space, as an installation might be.
+        Path dir = Files.createDirectories(tmp.resolve("lib dir"));
+        Path jar = dir.resolve("bgrun.jar");
+        Files.copy(BgrunProcess.JAR, jar);
+        Files.copy(BgrunProcess.JAR.resolveSibling("bgrun-client.jar"), dir.resolve("bgrun-client.jar"));
+        String javaHome = System.getProperty("java.home");
+        Map<String, String> env = Map.of("BGRUN_HOME", tmp.resolve("home").toString());
+        Result made = BgrunProcess.run(tmp, env, List.of(BgrunProcess.RUN_JAR.toString(), javaHome, jar.toString(), "--make-aot-caches"));
+        assertThat(made.exitCode()).as(made.toString()).isZero();
+        Path client = dir.resolve("bgrun.aot");
+        Path local = dir.resolve("bgrun-local.aot");
+        assertThat(Files.getLastModifiedTime(client)).as("a cache has its jar's time").isEqualTo(Files.getLastModifiedTime(jar));
+        assertThat(Files.getLastModifiedTime(local)).isEqualTo(Files.getLastModifiedTime(jar));
+        assertThat(tmp.resolve("home")).as("the client's training used a state root of its own").doesNotExist();
+
+        // A rebuilt jar (another time): the cache a call needs is made again, for the new build.
+        FileTime rebuilt = FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000);
+        Files.setLastModifiedTime(jar, rebuilt);
+        Path project = Files.createDirectories(tmp.resolve("my project"));
+        Files.writeString(project.resolve("bgrun.toml"), "[jobs.\"web\"]\ncmd = \"sleep 1\"\n");
+        Result check = BgrunProcess.run(tmp, env, List.of(BgrunProcess.RUN_JAR.toString(), javaHome, jar.toString(),
+                "config", "check", project.resolve("bgrun.toml").toString(), "--json"));
+        assertThat(check.exitCode()).as(check.toString()).isZero();
+        assertThat(check.out()).contains("\"valid\":true").contains("my project");
+        assertThat(Files.getLastModifiedTime(local)).as("the local cache, made again").isEqualTo(rebuilt);
+        assertThat(Files.getLastModifiedTime(client)).as("the client's, stale until a client call").isNotEqualTo(rebuilt);
+    }
+
+    @Test
     void aJarWithoutItsSocketLibraryUsesTheJdksChannel() throws IOException {
         try (Daemon d = new Daemon(tmp)) {
             d.run("--name", "s", "--", "sleep", "300");
