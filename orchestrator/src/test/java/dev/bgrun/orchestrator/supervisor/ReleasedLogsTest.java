@@ -60,6 +60,74 @@ class ReleasedLogsTest {
         }
     }
 
+    @Test
+    void readersRacingTheSweepAndTheCollectorSeeOneIndexWithEveryLineOnce() throws Exception {
+        int lines = 3000;
+        try (Supervisor sv = new Supervisor(new StateRoot(tmp.resolve("root")).ensure(), message -> { })) {
+            // The job ends at once; a process it left behind goes on writing to its log, so reads index new
+            // lines while the sweep gives the store up and the collector frees it: two stores at once would
+            // write two records for a line.
+            Job job = sv.run(new RunRequest("leaves", "default",
+                    Map.of("cmd", "echo first; (i=1; while [ $i -le " + lines + " ]; do echo x$i; "
+                            + "[ $((i % 20)) -eq 0 ] && sleep 0.02; i=$((i+1)); done) &", "oneshot", true),
+                    null, tmp.toString(), Map.of("PATH", System.getenv("PATH")), false)).job();
+            assertThat(sv.await(job, JobState::terminal, WAIT)).isEqualTo(JobState.EXITED);
+            sv.releaseEndedAfter(Duration.ZERO);
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            // The stores readers hold at this moment, each with its count of holders: never more than one store.
+            Map<LogStore, Integer> held = new java.util.IdentityHashMap<>();
+            Thread collector = Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    System.gc();
+                    Thread.onSpinWait();
+                }
+            });
+            try (var readers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+                for (int r = 0; r < 4; r++) {
+                    all.add(readers.submit(() -> {
+                        long deadline = System.nanoTime() + WAIT.toNanos();
+                        while (System.nanoTime() < deadline) {
+                            LogStore store = sv.logs(job);
+                            synchronized (held) {
+                                held.merge(store, 1, Integer::sum);
+                                assertThat(held).as("stores held at once").hasSize(1);
+                            }
+                            List<LogLine> got;
+                            try {
+                                store.catchUp(1, false); // complete lines only: the writer may be mid-line
+                                got = store.range(1, lines + 10);
+                            } finally {
+                                synchronized (held) {
+                                    held.computeIfPresent(store, (k, n) -> n == 1 ? null : n - 1);
+                                }
+                            }
+                            for (int i = 0; i < got.size(); i++) { // every line once, in order, whatever came so far
+                                assertThat(got.get(i).number()).isEqualTo(i + 1);
+                                assertThat(got.get(i).text()).isEqualTo(i == 0 ? "first" : "x" + i);
+                            }
+                            if (got.size() == lines + 1) {
+                                return null;
+                            }
+                        }
+                        throw new AssertionError("the leftover's lines were not all indexed within " + WAIT);
+                    }));
+                }
+                for (var f : all) {
+                    f.get(WAIT.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                done.set(true);
+                collector.join(WAIT.toMillis());
+            }
+            await().atMost(WAIT).until(() -> sv.actors().stream().allMatch(a -> a.openLogs() == null));
+            LogStore last = sv.logs(job);
+            assertThat(last.lineCount()).isEqualTo(lines + 1);
+            assertThat(java.nio.file.Files.size(last.dir().resolve("lines.idx"))).as("one record a line")
+                    .isEqualTo((lines + 1) * 48L);
+        }
+    }
+
     private static List<String> texts(LogStore store) {
         return store.tail(10).stream().map(LogLine::text).toList();
     }
