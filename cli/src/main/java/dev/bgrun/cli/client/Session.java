@@ -66,8 +66,7 @@ final class Session {
                 Frames.write(toDaemon, Frames.HELLO, hello);
                 toDaemon.flush();
             }
-            passOn("INT");
-            passOn("TERM");
+            current = this; // from now on a signal goes to the daemon (see catchSignals)
             while (true) {
                 Frames.Frame frame = Frames.read(fromDaemon);
                 if (frame == null) {
@@ -119,23 +118,41 @@ final class Session {
         }
     }
 
-    /** Ctrl-C and SIGTERM go to the daemon; a second one, while the first is handled, ends the client (130). */
+    /** The session whose HELLO has been sent, which signals go to; null before. */
+    private static volatile Session current;
+
+    /**
+     * Ctrl-C and SIGTERM, from now on: before a session has sent its HELLO they end the client at once (130;
+     * nothing of the command has begun); after, they go to the daemon, and a second one while the first is
+     * handled ends the client. Caught first thing (BgrunClient.execute), so that the JDK's own handler (System.exit, whose
+     * logging loads classes while the main thread loads its own) never runs in the client. Returns what puts
+     * the JDK's handlers back, for a command that then runs in this JVM.
+     */
     @SuppressWarnings("restriction")
-    private void passOn(String name) {
+    static Runnable catchSignals() {
+        List<Runnable> restore = new java.util.ArrayList<>();
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal signal = new sun.misc.Signal(name);
+                sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, caught -> passOn(name));
+                restore.add(() -> sun.misc.Signal.handle(signal, previous));
+            } catch (IllegalArgumentException e) {
+                // the signal is in use by the JVM (or ignored by the shell, as for background jobs): leave it be
+            }
+        }
+        return () -> restore.forEach(Runnable::run);
+    }
+
+    private static void passOn(String name) {
+        Session session = current;
+        if (session == null || session.interrupted) {
+            Runtime.getRuntime().halt(130);
+        }
+        session.interrupted = true;
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                if (interrupted) {
-                    Runtime.getRuntime().halt(130);
-                }
-                interrupted = true;
-                try {
-                    send(Frames.SIGNAL, name.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    Runtime.getRuntime().halt(130); // the daemon has gone: nothing to pass it to
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            // the signal is in use by the JVM (or ignored by the shell, as for background jobs): leave it be
+            session.send(Frames.SIGNAL, name.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(130); // the daemon has gone: nothing to pass it to
         }
     }
 
