@@ -22,7 +22,10 @@ final class Background implements AutoCloseable {
     private final Thread reader;
 
     Background(Path cwd, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(BgrunProcess.JAVA, "-jar", BgrunProcess.JAR.toString()));
+        // With Ctrl-C's default disposition, as at a terminal: a test run from a background job (`scripts/test &`)
+        // inherits SIGINT ignored, and a client rightly leaves an ignored Ctrl-C be (GNU env resets it).
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", BgrunProcess.JAVA, "-jar",
+                BgrunProcess.JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -62,6 +65,9 @@ final class Background implements AutoCloseable {
 
     /** Sends SIGINT (what Ctrl-C sends), waits for the end and the last line; the exit code. */
     int interrupt() throws InterruptedException {
+        // Once env has reset the disposition and become java (a signal to env itself could still be ignored).
+        await("the client's exec of java").atMost(Duration.ofSeconds(60))
+                .until(() -> process.info().command().orElse("").endsWith("/java") || !process.isAlive());
         BgrunProcess.Result kill = BgrunProcess.run(Path.of("/"), Map.of(), List.of("kill", "-INT", Long.toString(process.pid())));
         if (kill.exitCode() != 0) {
             throw new AssertionError("kill -INT failed: " + kill);

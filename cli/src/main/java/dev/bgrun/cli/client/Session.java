@@ -124,8 +124,8 @@ final class Session {
     /**
      * Ctrl-C and SIGTERM, from now on: before a session has sent its HELLO they end the client at once (130;
      * nothing of the command has begun); after, they go to the daemon, and a second one while the first is
-     * handled ends the client. Caught first thing (BgrunClient.execute), so that the JDK's own handler (System.exit, whose
-     * logging loads classes while the main thread loads its own) never runs in the client. Returns what puts
+     * handled ends the client. Caught first thing (BgrunClient.execute), so that the JDK's own handler
+     * (System.exit, its shutdown machinery and logging) never runs in the client. Returns what puts
      * the JDK's handlers back, for a command that then runs in this JVM.
      */
     @SuppressWarnings("restriction")
