@@ -103,13 +103,11 @@ if [ "$kind" = make-caches ]; then
   current "${jar%.jar}.aot" && current "${jar%.jar}-local.aot"
   exit
 fi
-if ! current "$aot" && [ -z "${BGRUN_NO_AOT:-}" ]; then
-  train "$kind" "$aot"
-fi
 # The java command line, built in the positional parameters (POSIX sh has no arrays; each argument stays whole,
-# spaces and all): the options, then -jar and the user's arguments.
+# spaces and all): the options, then -jar and the user's arguments. The cache is tested once on a call's way;
+# again only after a training.
 set -- -jar "$run_jar" "$@"
-if current "$aot"; then
+if current "$aot" || { [ -z "${BGRUN_NO_AOT:-}" ] && train "$kind" "$aot" && current "$aot"; }; then
   set -- -XX:AOTCache="$aot" -Xlog:aot=off -Xlog:cds=off "$@"
 fi
 set -- -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED $heap "$@"

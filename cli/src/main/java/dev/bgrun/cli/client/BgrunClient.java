@@ -53,7 +53,9 @@ public final class BgrunClient {
 
     /** Runs one command as {@code bgrun ARGS} does and returns its exit code. */
     public static int execute(String[] args) {
-        jdkSignals = Session.catchSignals(); // first of all: see there
+        if (jdkSignals == null) {
+            jdkSignals = Session.catchSignals(); // first of all, once a JVM (the AOT training runs many calls)
+        }
         try {
             return run(args, System.getenv());
         } catch (BgrunException e) {
@@ -64,11 +66,13 @@ public final class BgrunClient {
     /** Whether {@link dev.bgrun.cli.Main} has run (or started to run) a command in this JVM. */
     private static volatile boolean ranHere;
 
-    /** Puts back the JDK's handlers of Ctrl-C and SIGTERM, caught by {@link #execute}. */
-    private static Runnable jdkSignals = () -> { };
+    /** Puts back the JDK's handlers of Ctrl-C and SIGTERM, caught by {@link #execute}; null before. */
+    private static Runnable jdkSignals;
 
     private static int runHere(String[] args) {
-        jdkSignals.run(); // a command run here ends on Ctrl-C as any Java program does (its shutdown hooks run)
+        if (jdkSignals != null) {
+            jdkSignals.run(); // a command run here ends on Ctrl-C as any Java program does (its shutdown hooks run)
+        }
         ranHere = true;
         return dev.bgrun.cli.Main.runHere(args);
     }
